@@ -1,0 +1,56 @@
+// buildApp: the whole web application as one Fastify instance, wired explicitly.
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.js'
+import { systemClock, systemRandom, type Clock, type RandomSource } from './deps.js'
+import { uuidFromBytes } from './domain/ids.js'
+import database from './http/plugins/database.js'
+import errors from './http/plugins/errors.js'
+import gracefulClose from './http/plugins/graceful-close.js'
+import security from './http/plugins/security.js'
+import services from './http/plugins/services.js'
+import staticAssets from './http/plugins/static-assets.js'
+import views from './http/plugins/views.js'
+import health from './http/routes/health.js'
+import home from './http/routes/public/home.js'
+import rfp from './http/routes/public/rfp.js'
+
+export interface AppDeps {
+  clock: Clock
+  random: RandomSource
+}
+
+/** The app over an already migrated database; `shortlist serve` and the test helper migrate first. */
+export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Promise<FastifyInstance> {
+  const clock = deps.clock ?? systemClock
+  const random = deps.random ?? systemRandom
+  const app = Fastify({
+    logger: config.log.level === 'silent'
+      ? false
+      : {
+          level: config.log.level,
+          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+          serializers: {
+            // Paths only: query strings can carry tokens.
+            req: (req) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip, reqId: req.id })
+          }
+        },
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    genReqId: () => uuidFromBytes(random.bytes(16)),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(gracefulClose)
+  await app.register(database, { config })
+  await app.register(services, { clock, random })
+  await app.register(security, { publicUrl: config.publicUrl })
+  await app.register(views, { cache: config.views.cache, publicUrl: config.publicUrl })
+  await app.register(errors)
+  await app.register(staticAssets)
+
+  await app.register(health, { instance: uuidFromBytes(random.bytes(16)) })
+  await app.register(home, { pageSize: config.limits.pageSize, maxPage: config.limits.maxPage })
+  await app.register(rfp)
+  return app
+}

@@ -1,0 +1,203 @@
+// The one configuration schema: config/default.json, an optional overlay file and SHORTLIST_* variables.
+import { readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { Type, type Static, type TSchema } from 'typebox'
+import { schemaProblems } from './domain/schema-problems.js'
+import { configDir } from './paths.js'
+
+const LogLevel = Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+
+export const ConfigSchema = Type.Object({
+  host: Type.String({ minLength: 1, description: 'Address to listen on' }),
+  port: Type.Integer({ minimum: 0, maximum: 65535, description: 'Port to listen on (0 picks a free one)' }),
+  publicUrl: Type.String({ minLength: 1, description: 'Absolute http(s) URL the public reaches; every link in mail and feeds is built from it' }),
+  dataDir: Type.String({ minLength: 1, description: 'Folder for the SQLite file, stored files and mail; relative to the working directory' }),
+  timeZone: Type.String({ minLength: 1, description: 'IANA time zone a new RFP starts with' }),
+  database: Type.Object({
+    url: Type.String({ description: 'Empty: the SQLite file <dataDir>/shortlist.sqlite; otherwise the path of an SQLite file, relative to the working directory' }),
+    busyTimeoutMs: Type.Integer({ minimum: 0, maximum: 600000, description: 'How long SQLite waits for a lock' })
+  }, { additionalProperties: false }),
+  log: Type.Object({
+    level: LogLevel
+  }, { additionalProperties: false }),
+  http: Type.Object({
+    bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 104857600, description: 'Largest request body accepted' }),
+    trustProxy: Type.Boolean({ description: 'Take the client address from X-Forwarded-For (behind a reverse proxy only)' }),
+    shutdownGraceMs: Type.Integer({ minimum: 0, maximum: 600000, description: 'How long in-flight requests may finish on SIGTERM' })
+  }, { additionalProperties: false }),
+  views: Type.Object({
+    cache: Type.Boolean({ description: 'Compile templates once; false recompiles on every request (template work only)' })
+  }, { additionalProperties: false }),
+  limits: Type.Object({
+    pageSize: Type.Integer({ minimum: 1, maximum: 200, description: 'Rows per page on listings' }),
+    maxPage: Type.Integer({ minimum: 1, maximum: 100000, description: 'Highest page number a listing accepts' })
+  }, { additionalProperties: false })
+}, { additionalProperties: false })
+
+export type Config = Static<typeof ConfigSchema>
+
+/** A configuration problem, worded as the single line the CLI prints before it exits. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Names the overlay file; it is not itself a setting. */
+export const CONFIG_FILE_VARIABLE = 'SHORTLIST_CONFIG_FILE'
+
+interface Leaf { path: string[], variable: string, schema: TSchema & { type?: string } }
+
+function upperSnake (name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
+}
+
+function leavesOf (schema: TSchema & { properties?: Record<string, TSchema> }, path: string[] = []): Leaf[] {
+  if (schema.properties === undefined) {
+    return [{ path, variable: 'SHORTLIST_' + path.map(upperSnake).join('_'), schema }]
+  }
+  return Object.entries(schema.properties).flatMap(([key, child]) => leavesOf(child, [...path, key]))
+}
+
+/** Every setting with the environment variable that sets it, in schema order. */
+export const configLeaves: readonly Leaf[] = leavesOf(ConfigSchema)
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+type JsonObject = Record<string, Json>
+
+function isObject (value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function readJsonObject (file: string, label: string): JsonObject {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new ConfigError(`config: cannot read ${label}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`)
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw new ConfigError(`config: ${label} is not valid JSON: ${(error as Error).message}`)
+  }
+  if (!isObject(value)) throw new ConfigError(`config: ${label} must hold a JSON object`)
+  return value
+}
+
+/** Merges `overlay` into `base`, recording which source set each leaf. */
+function mergeInto (base: JsonObject, overlay: JsonObject, label: string, sources: Map<string, string>, prefix = ''): void {
+  for (const [key, value] of Object.entries(overlay)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`
+    const current = base[key]
+    if (isObject(value) && isObject(current)) {
+      mergeInto(current, value, label, sources, path)
+    } else {
+      base[key] = value
+      sources.set(path, label)
+    }
+  }
+}
+
+function fromVariable (leaf: Leaf, raw: string): Json {
+  switch (leaf.schema.type) {
+    case 'integer':
+      if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`config: ${leaf.path.join('.')} (${leaf.variable}): must be an integer`)
+      return Number(raw.trim())
+    case 'boolean':
+      if (/^(true|1)$/i.test(raw.trim())) return true
+      if (/^(false|0)$/i.test(raw.trim())) return false
+      throw new ConfigError(`config: ${leaf.path.join('.')} (${leaf.variable}): must be true or false`)
+    default:
+      return raw
+  }
+}
+
+function setPath (target: JsonObject, path: string[], value: Json): void {
+  let node = target
+  for (const key of path.slice(0, -1)) {
+    const next = node[key]
+    if (!isObject(next)) node[key] = {}
+    node = node[key] as JsonObject
+  }
+  node[path[path.length - 1] as string] = value
+}
+
+function describeError (config: JsonObject, sources: Map<string, string>): string | undefined {
+  const [first] = schemaProblems(ConfigSchema, config, 1)
+  if (first === undefined) return undefined
+  const message = first.message === 'is not an allowed field' ? 'is not a setting' : first.message
+  return `config: ${first.path} (${sources.get(first.path) ?? 'config/default.json'}): ${message}`
+}
+
+function checkMeaning (config: Config, sources: Map<string, string>): void {
+  const where = (k: string): string => `${k} (${sources.get(k) ?? 'config/default.json'})`
+  if (config.database.url.includes('://')) {
+    throw new ConfigError(`config: ${where('database.url')}: must be the path of an SQLite file (database servers are not supported yet)`)
+  }
+  let url: URL | undefined
+  try {
+    url = new URL(config.publicUrl)
+  } catch {}
+  if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`config: ${where('publicUrl')}: must be an absolute http(s) URL without query or fragment`)
+  }
+  try {
+    // eslint-disable-next-line no-new
+    new Intl.DateTimeFormat('en', { timeZone: config.timeZone })
+  } catch {
+    throw new ConfigError(`config: ${where('timeZone')}: is not an IANA time zone (e.g. Europe/Berlin, UTC)`)
+  }
+}
+
+export interface ConfigInput {
+  env?: Record<string, string | undefined>
+  cwd?: string
+  /** Settings applied last, above the environment: tests use it. */
+  overrides?: Record<string, unknown>
+}
+
+/**
+ * Loads and validates the configuration. Throws ConfigError with one line that
+ * names the key, where its value came from, and the problem — never the value,
+ * which may be a secret.
+ */
+export function loadConfig ({ env = process.env, cwd = process.cwd(), overrides }: ConfigInput = {}): Config {
+  const sources = new Map<string, string>()
+  const config = readJsonObject(join(configDir, 'default.json'), 'config/default.json')
+
+  const overlayFile = env[CONFIG_FILE_VARIABLE]
+  if (overlayFile !== undefined && overlayFile !== '') {
+    mergeInto(config, readJsonObject(resolve(cwd, overlayFile), `${overlayFile} (${CONFIG_FILE_VARIABLE})`), overlayFile, sources)
+  }
+
+  const byVariable = new Map(configLeaves.map((leaf) => [leaf.variable, leaf]))
+  for (const [variable, raw] of Object.entries(env)) {
+    if (!variable.startsWith('SHORTLIST_') || variable === CONFIG_FILE_VARIABLE || raw === undefined) continue
+    const leaf = byVariable.get(variable)
+    if (leaf === undefined) throw new ConfigError(`config: ${variable}: is not a setting (see "Configuration" in README.md)`)
+    setPath(config, leaf.path, fromVariable(leaf, raw))
+    sources.set(leaf.path.join('.'), variable)
+  }
+
+  if (overrides !== undefined) mergeInto(config, structuredClone(overrides) as JsonObject, 'overrides', sources)
+
+  const problem = describeError(config, sources)
+  if (problem !== undefined) throw new ConfigError(problem)
+  const valid = config as unknown as Config
+  checkMeaning(valid, sources)
+
+  return {
+    ...valid,
+    publicUrl: valid.publicUrl.replace(/\/+$/, ''),
+    dataDir: resolve(cwd, valid.dataDir),
+    database: {
+      ...valid.database,
+      url: valid.database.url === '' || valid.database.url.includes('://') ? valid.database.url : resolve(cwd, valid.database.url)
+    }
+  }
+}
+
+/** The SQLite file the configuration points at. */
+export function sqliteFile (config: Config): string {
+  return config.database.url === '' ? join(config.dataDir, 'shortlist.sqlite') : config.database.url
+}

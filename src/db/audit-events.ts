@@ -1,0 +1,43 @@
+// The append-only audit table: the last link, appends, and reading the chain in order.
+import type { ChainedAuditEvent, JsonValue } from '../domain/audit-chain.js'
+import type { Executor } from './database.js'
+import type { AuditEventRow } from './schema.js'
+
+function toEvent (row: AuditEventRow): ChainedAuditEvent {
+  return {
+    seq: row.seq,
+    at: row.at,
+    type: row.type,
+    actorId: row.actor_id,
+    rfpId: row.rfp_id,
+    public: row.is_public === 1,
+    data: JSON.parse(row.data) as Record<string, JsonValue>,
+    prevHash: row.prev_hash,
+    hash: row.hash
+  }
+}
+
+export async function lastAuditLink (db: Executor): Promise<{ seq: number, hash: string } | undefined> {
+  return await db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+}
+
+/** Stores an event already chained by the domain; `canonicalData` is the JCS text of its data. */
+export async function insertAuditEvent (db: Executor, event: ChainedAuditEvent, canonicalData: string): Promise<void> {
+  await db.insertInto('audit_events').values({
+    seq: event.seq,
+    at: event.at,
+    type: event.type,
+    actor_id: event.actorId,
+    rfp_id: event.rfpId,
+    is_public: event.public ? 1 : 0,
+    data: canonicalData,
+    prev_hash: event.prevHash,
+    hash: event.hash
+  }).execute()
+}
+
+/** Events with seq > afterSeq in order, at most `limit` of them: the chain is read in pages. */
+export async function auditEventsAfter (db: Executor, afterSeq: number, limit: number): Promise<ChainedAuditEvent[]> {
+  const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()
+  return rows.map(toEvent)
+}

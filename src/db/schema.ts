@@ -1,0 +1,73 @@
+// Table definitions: the row types every query is checked against. Instants are ISO 8601 UTC text.
+import type { Insertable, Selectable } from 'kysely'
+
+export interface UsersTable {
+  id: string
+  email: string
+  /** Lower-cased e-mail: unique, so two spellings cannot make two accounts. */
+  email_normalized: string
+  display_name: string
+  is_admin: number
+  created_at: string
+}
+
+export interface RfpsTable {
+  id: string
+  slug: string
+  state: string
+  current_version: number
+  created_by: string
+  created_at: string
+  updated_at: string
+  published_at: string | null
+}
+
+export interface RfpVersionsTable {
+  rfp_id: string
+  number: number
+  title: string
+  summary: string
+  time_zone: string
+  questions_close_at: string
+  proposals_due_at: string
+  decision_expected_at: string
+  /** JSON of the sections and rounds (RfpDraft less the columns above). */
+  content: string
+  reason: string | null
+  created_by: string
+  created_at: string
+  /** Set when the version is frozen: at publication for version 1, at issue for amendments. */
+  frozen_at: string | null
+}
+
+export interface AuditEventsTable {
+  seq: number
+  at: string
+  type: string
+  actor_id: string | null
+  rfp_id: string | null
+  is_public: number
+  /** RFC 8785 canonical JSON, exactly as hashed. */
+  data: string
+  prev_hash: string
+  hash: string
+}
+
+export interface HeartbeatsTable {
+  instance: string
+  at: string
+}
+
+export interface Database {
+  users: UsersTable
+  rfps: RfpsTable
+  rfp_versions: RfpVersionsTable
+  audit_events: AuditEventsTable
+  heartbeats: HeartbeatsTable
+}
+
+export type UserRow = Selectable<UsersTable>
+export type RfpRow = Selectable<RfpsTable>
+export type RfpVersionRow = Selectable<RfpVersionsTable>
+export type NewRfpVersion = Insertable<RfpVersionsTable>
+export type AuditEventRow = Selectable<AuditEventsTable>

@@ -1,0 +1,11 @@
+// Queries on users.
+import type { Executor } from './database.js'
+import type { UserRow, UsersTable } from './schema.js'
+
+export async function insertUser (db: Executor, row: UsersTable): Promise<void> {
+  await db.insertInto('users').values(row).execute()
+}
+
+export async function findUserByEmail (db: Executor, normalizedEmail: string): Promise<UserRow | undefined> {
+  return await db.selectFrom('users').selectAll().where('email_normalized', '=', normalizedEmail).executeTakeFirst()
+}

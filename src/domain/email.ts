@@ -1,0 +1,11 @@
+// E-mail addresses as identities: one account per address, however it is capitalised.
+
+const ADDRESS = /^[^\s@<>()[\],;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
+
+export function isEmailAddress (text: string): boolean {
+  return text.length <= 254 && ADDRESS.test(text)
+}
+
+export function normalizeEmail (text: string): string {
+  return text.trim().toLowerCase()
+}

@@ -1,0 +1,60 @@
+// An RFP's stored states and the phase the public sees, computed from state and clock alone.
+import type { Round, Section } from './rfp-document.js'
+
+export const RFP_STATES = ['draft', 'published', 'opened', 'scoring_closed', 'decided', 'cancelled'] as const
+export type RfpState = typeof RFP_STATES[number]
+
+export type RfpPhase = 'draft' | 'questions_open' | 'questions_closed' | 'closed' | 'opened' | 'scoring_closed' | 'decided' | 'cancelled'
+
+export interface RfpSchedule {
+  questionsCloseAt: string
+  proposalsDueAt: string
+  decisionExpectedAt: string
+}
+
+export const PHASE_LABELS: Record<RfpPhase, string> = {
+  draft: 'Draft',
+  questions_open: 'Open for questions',
+  questions_closed: 'Questions closed, proposals open',
+  closed: 'Deadline passed, proposals sealed',
+  opened: 'Proposals opened, under evaluation',
+  scoring_closed: 'Scoring closed',
+  decided: 'Decided',
+  cancelled: 'Cancelled'
+}
+
+/**
+ * The phase at `now`. A date is the first instant of the next phase: at exactly
+ * `proposalsDueAt` the deadline has passed.
+ */
+export function phaseOf (state: RfpState, schedule: RfpSchedule, now: Date): RfpPhase {
+  if (state !== 'published') return state
+  const t = now.getTime()
+  if (t < Date.parse(schedule.questionsCloseAt)) return 'questions_open'
+  if (t < Date.parse(schedule.proposalsDueAt)) return 'questions_closed'
+  return 'closed'
+}
+
+/** Whether the public can see the RFP at all: drafts are for their owners only. */
+export function isPublicState (state: RfpState): boolean {
+  return state !== 'draft'
+}
+
+/** An RFP as the rest of the code sees it, with its current version's fields. */
+export interface RfpListing {
+  id: string
+  slug: string
+  state: RfpState
+  currentVersion: number
+  createdBy: string
+  publishedAt: string | null
+  title: string
+  summary: string
+  timeZone: string
+  schedule: RfpSchedule
+}
+
+export interface RfpRecord extends RfpListing {
+  sections: Section[]
+  rounds: Round[]
+}

@@ -1,0 +1,60 @@
+// One error handler and one not-found handler: an HTML page for people, JSON under /api; 5xx details stay in the log.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+
+interface Shown { statusCode: number, code: string, error: string, message: string, problems?: unknown }
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Sign-in needed',
+  403: 'Not allowed',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+  500: 'Server error',
+  503: 'Unavailable'
+}
+
+function isApi (request: FastifyRequest): boolean {
+  const path = request.url.split('?', 1)[0]
+  return path === '/api' || path?.startsWith('/api/') === true
+}
+
+async function send (request: FastifyRequest, reply: FastifyReply, shown: Shown): Promise<FastifyReply> {
+  reply.code(shown.statusCode)
+  if (isApi(request)) return await reply.type('application/json; charset=utf-8').send(shown)
+  return await reply.view('pages/error.hbs', { title: shown.error, ...shown, requestId: request.id })
+}
+
+export default fp(async (app) => {
+  app.setErrorHandler(async (error: FastifyError & { problems?: unknown }, request, reply) => {
+    const statusCode = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
+    if (statusCode >= 500) {
+      request.log.error({ err: error }, 'request failed')
+      return await send(request, reply, {
+        statusCode,
+        code: 'SL_INTERNAL',
+        error: TITLES[statusCode] ?? 'Server error',
+        message: `Something went wrong on our side. It has been logged as request ${request.id}.`
+      })
+    }
+    // Schema failures already read "querystring/page must be >= 1": where, then what.
+    const message = error.message
+    return await send(request, reply, {
+      statusCode,
+      code: error.code ?? 'SL_BAD_REQUEST',
+      error: TITLES[statusCode] ?? 'Request refused',
+      message,
+      ...(error.problems !== undefined ? { problems: error.problems } : {})
+    })
+  })
+
+  app.setNotFoundHandler(async (request, reply) => {
+    return await send(request, reply, {
+      statusCode: 404, code: 'SL_NOT_FOUND', error: 'Not found', message: `Nothing is published at ${request.url.split('?')[0]}.`
+    })
+  })
+}, { name: 'shortlist-errors', dependencies: ['shortlist-views'] })

@@ -1,0 +1,20 @@
+// Handlebars pages through @fastify/view, with the shared layout and the site-wide context.
+import fastifyView from '@fastify/view'
+import fp from 'fastify-plugin'
+import { templatesDir } from '../../paths.js'
+import { createHandlebars } from '../../views/handlebars.js'
+
+export interface ViewsOptions {
+  cache: boolean
+  publicUrl: string
+}
+
+export default fp<ViewsOptions>(async (app, { cache, publicUrl }) => {
+  await app.register(fastifyView, {
+    engine: { handlebars: createHandlebars() },
+    root: templatesDir,
+    layout: 'layouts/main.hbs',
+    production: cache,
+    defaultContext: { siteName: 'Shortlist', publicUrl }
+  })
+}, { name: 'shortlist-views' })

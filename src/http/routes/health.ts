@@ -1,0 +1,21 @@
+// GET /healthz: up only when the database takes a write.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { checkHealth } from '../../services/health.js'
+
+const Healthy = Type.Object({ status: Type.Literal('ok'), database: Type.String(), at: Type.String() })
+const Unhealthy = Type.Object({ status: Type.Literal('unavailable'), problem: Type.String() })
+
+const health: FastifyPluginAsyncTypebox<{ instance: string }> = async (app, { instance }) => {
+  app.get('/healthz', { schema: { response: { 200: Healthy, 503: Unhealthy } } }, async (request, reply) => {
+    try {
+      const { database, at } = await checkHealth(app.ctx, instance)
+      return await reply.header('cache-control', 'no-store').send({ status: 'ok' as const, database, at })
+    } catch (error) {
+      request.log.error({ err: error }, 'health check: database write failed')
+      return await reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable' as const, problem: 'the database did not take a write' })
+    }
+  })
+}
+
+export default health

@@ -1,0 +1,40 @@
+// One Handlebars environment for pages, mail and archive files: the same helpers and partials everywhere.
+import { readdirSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import Handlebars from 'handlebars'
+import MarkdownIt from 'markdown-it'
+import { PHASE_LABELS, type RfpPhase } from '../domain/rfp.js'
+import { templatesDir } from '../paths.js'
+
+// Raw HTML off: a vendor's or owner's Markdown is shown as text, never run as markup.
+const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false })
+
+const formats = new Map<string, Intl.DateTimeFormat>()
+
+/** "Tue 8 Dec 2026, 17:00 CET": an instant as people in the RFP's time zone read it. */
+export function formatInstant (iso: string, timeZone: string): string {
+  let format = formats.get(timeZone)
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short'
+    })
+    formats.set(timeZone, format)
+  }
+  return format.format(new Date(iso))
+}
+
+export function createHandlebars (): typeof Handlebars {
+  const hbs = Handlebars.create()
+  hbs.registerHelper('markdown', (text: unknown) => new hbs.SafeString(markdown.render(String(text ?? ''))))
+  hbs.registerHelper('instant', (iso: unknown, timeZone: unknown) => formatInstant(String(iso), String(timeZone)))
+  hbs.registerHelper('phaseLabel', (phase: unknown) => PHASE_LABELS[phase as RfpPhase] ?? String(phase))
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
+  hbs.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b))
+  hbs.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b))
+
+  const partials = join(templatesDir, 'partials')
+  for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
+    hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'))
+  }
+  return hbs
+}

@@ -1,0 +1,84 @@
+import { copyFileSync } from 'node:fs'
+import { join } from 'node:path'
+import SQLite from 'better-sqlite3'
+import t from 'tap'
+import { main } from '../../src/cli.js'
+import type { CliIo } from '../../src/commands/io.js'
+
+interface Run { code: number, out: string[], err: string[] }
+
+async function run (args: string[], env: Record<string, string>): Promise<Run> {
+  const out: string[] = []
+  const err: string[] = []
+  const io: CliIo = { env: { SHORTLIST_CONFIG_FILE: 'config/test.json', ...env }, cwd: process.cwd(), out: (l) => out.push(l), err: (l) => err.push(l) }
+  return { code: await main(args, io), out, err }
+}
+
+t.test('demo seeds an empty database once, and verify finds the chain intact', async (t) => {
+  const dir = t.testdir()
+  const demo = await run(['demo'], { SHORTLIST_DATA_DIR: dir })
+  t.equal(demo.code, 0)
+  t.same(demo.out, ['migrated up: 2026_11_29_020000_create_core_tables', 'demo seeded: http://localhost:3000/rfps/driftwood-security-audit-2027'])
+
+  const again = await run(['demo'], { SHORTLIST_DATA_DIR: dir })
+  t.equal(again.code, 1)
+  t.same(again.err, ['shortlist: the database holds RFPs already; the demo seeds an empty one only'])
+
+  const verify = await run(['verify'], { SHORTLIST_DATA_DIR: dir })
+  t.equal(verify.code, 0)
+  t.match(verify.out[0], /^audit chain intact: 3 events, head [0-9a-f]{64}$/)
+})
+
+t.test('verify names the first broken event of a tampered copy and exits 1', async (t) => {
+  const dir = t.testdir()
+  await run(['demo'], { SHORTLIST_DATA_DIR: dir })
+  const copy = join(dir, 'tampered.sqlite')
+  copyFileSync(join(dir, 'shortlist.sqlite'), copy)
+  const sqlite = new SQLite(copy)
+  // An attacker with the file can drop the trigger; the chain still gives them away.
+  sqlite.exec('DROP TRIGGER audit_events_no_update')
+  sqlite.prepare("UPDATE audit_events SET data = json_set(data, '$.slug', 'forged') WHERE seq = 2").run()
+  sqlite.close()
+
+  const verify = await run(['verify'], { SHORTLIST_DATA_DIR: dir, SHORTLIST_DATABASE_URL: copy })
+  t.equal(verify.code, 1)
+  t.same(verify.out, ['audit chain BROKEN at event #2: its content does not match its hash (1 events before it are intact)'])
+
+  const original = await run(['verify'], { SHORTLIST_DATA_DIR: dir })
+  t.equal(original.code, 0, 'the original is untouched')
+})
+
+t.test('verify reports a missing database instead of creating one', async (t) => {
+  const dir = t.testdir()
+  t.same(await run(['verify'], { SHORTLIST_DATA_DIR: dir }), { code: 1, out: [], err: [`shortlist verify: there is no database at ${join(dir, 'shortlist.sqlite')}`] })
+})
+
+t.test('migrate: latest, status, down', async (t) => {
+  const env = { SHORTLIST_DATA_DIR: t.testdir() }
+  const status0 = await run(['migrate', 'status'], env)
+  t.equal(status0.code, 0)
+  t.same(status0.out, ['pending  2026_11_29_020000_create_core_tables'])
+
+  const latest = await run(['migrate'], env)
+  t.same([latest.code, latest.out], [0, ['migrated up: 2026_11_29_020000_create_core_tables', 'database schema is up to date']])
+  t.same((await run(['migrate', 'latest'], env)).out, ['database schema is up to date'], 'nothing to do the second time')
+  t.match((await run(['migrate', 'status'], env)).out[0], /^applied {2}2026_11_29_020000_create_core_tables {2}\(\d{4}-/)
+
+  const down = await run(['migrate', 'down'], env)
+  t.same([down.code, down.out], [0, ['migrated down: 2026_11_29_020000_create_core_tables']])
+  t.same((await run(['migrate', 'down'], env)).out, ['no migration to undo'])
+})
+
+t.test('usage errors exit 2 with a message', async (t) => {
+  const env = { SHORTLIST_DATA_DIR: t.testdir() }
+  t.same(await run(['frobnicate'], env), { code: 2, out: [], err: [`shortlist: unknown command "frobnicate"\n\n${(await run(['help'], env)).out[0]}`] })
+  t.match(await run(['migrate', 'sideways'], env), { code: 2, err: ['shortlist migrate: unknown action "sideways" (use latest, down or status)'] })
+  t.match(await run(['verify', 'extra'], env), { code: 2, err: ['shortlist verify: unexpected argument "extra"'] })
+  t.match(await run(['serve', '--bogus'], env), { code: 2, err: [/Unknown option '--bogus'/] })
+  t.match(await run([], env), { code: 2, out: [/^usage: shortlist <command>/] })
+  t.match(await run(['--help'], env), { code: 0, out: [/^usage: shortlist <command>/] })
+})
+
+t.test('a bad configuration value stops a command with one line and exit 78', async (t) => {
+  t.same(await run(['verify'], { SHORTLIST_PORT: 'eighty' }), { code: 78, out: [], err: ['config: port (SHORTLIST_PORT): must be an integer'] })
+})

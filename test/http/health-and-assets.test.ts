@@ -1,0 +1,33 @@
+import { sql } from 'kysely'
+import t from 'tap'
+import { buildTestApp } from '../helpers/app.js'
+
+t.test('/healthz writes to the database and reports it', async (t) => {
+  const { app, ctx } = await buildTestApp(t)
+  const res = await app.inject('/healthz')
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { status: 'ok', database: 'sqlite', at: '2026-12-01T09:00:00.000Z' })
+  t.equal(res.headers['cache-control'], 'no-store')
+  t.same(await ctx.db.selectFrom('heartbeats').select('at').execute(), [{ at: '2026-12-01T09:00:00.000Z' }])
+})
+
+t.test('/healthz is 503 when the database refuses writes', async (t) => {
+  const { app, ctx } = await buildTestApp(t)
+  await sql`CREATE TRIGGER refuse_heartbeat BEFORE INSERT ON heartbeats BEGIN SELECT RAISE(ABORT, 'read-only'); END`.execute(ctx.db)
+  const res = await app.inject('/healthz')
+  t.equal(res.statusCode, 503)
+  t.same(res.json(), { status: 'unavailable', problem: 'the database did not take a write' })
+})
+
+t.test('the CSS framework and the site stylesheet are served from /assets/', async (t) => {
+  const { app } = await buildTestApp(t)
+  const pico = await app.inject('/assets/pico.min.css')
+  t.equal(pico.statusCode, 200)
+  t.match(pico.headers['content-type'], 'text/css')
+  t.match(pico.body, 'Pico CSS')
+  t.match(pico.headers['cache-control'], 'max-age=3600')
+  const own = await app.inject('/assets/shortlist.css')
+  t.equal(own.statusCode, 200)
+  t.equal((await app.inject('/assets/../package.json')).statusCode, 404, 'no way out of the asset folders')
+  t.equal((await app.inject('/assets/%2e%2e/package.json')).statusCode, 404)
+})

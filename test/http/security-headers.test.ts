@@ -1,0 +1,37 @@
+import t from 'tap'
+import { DEMO_RFP_SLUG } from '../../src/demo/security-audit-rfp.js'
+import { buildTestApp } from '../helpers/app.js'
+
+const CSP = "default-src 'none';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';connect-src 'self';form-action 'self';frame-ancestors 'none';base-uri 'none';object-src 'none'"
+
+t.test('every response carries the security headers and a strict CSP', async (t) => {
+  const { app } = await buildTestApp(t, { demo: true })
+  for (const url of ['/', `/rfps/${DEMO_RFP_SLUG}`, '/missing', '/healthz', '/assets/shortlist.css']) {
+    const res = await app.inject(url)
+    t.equal(res.headers['content-security-policy'], CSP, url)
+    t.notMatch(String(res.headers['content-security-policy']), 'unsafe-inline')
+    t.equal(res.headers['x-content-type-options'], 'nosniff')
+    t.equal(res.headers['x-frame-options'], 'SAMEORIGIN')
+    t.equal(res.headers['referrer-policy'], 'same-origin')
+    t.equal(res.headers['cross-origin-opener-policy'], 'same-origin')
+    t.match(res.headers['permissions-policy'], 'camera=()')
+    t.equal(res.headers['strict-transport-security'], undefined, 'no HSTS over plain http')
+    t.equal(res.headers['x-powered-by'], undefined)
+  }
+})
+
+t.test('pages carry no inline script or style for the CSP to block', async (t) => {
+  const { app } = await buildTestApp(t, { demo: true })
+  for (const url of ['/', `/rfps/${DEMO_RFP_SLUG}`, '/missing']) {
+    const { body } = await app.inject(url)
+    t.notMatch(body, /<script(?![^>]*\bsrc=)/, `${url}: no inline script`)
+    t.notMatch(body, /<style|\sstyle=/, `${url}: no inline style`)
+  }
+})
+
+t.test('behind https the site asks for HSTS and upgrades requests', async (t) => {
+  const { app } = await buildTestApp(t, { config: { publicUrl: 'https://rfp.example.org' } })
+  const res = await app.inject('/')
+  t.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains')
+  t.match(res.headers['content-security-policy'], 'upgrade-insecure-requests')
+})
