@@ -13,6 +13,7 @@ import { migrateToLatest } from '../src/db/migrator.js'
 import { systemClock, systemRandom } from '../src/deps.js'
 import { DEMO_RFP_SLUG } from '../src/demo/security-audit-rfp.js'
 import { seedDemo } from '../src/demo/seed-demo.js'
+import { createServiceContext } from '../src/services/context.js'
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } } })
 const duration = Math.min(60, Number(values.seconds))
@@ -29,7 +30,7 @@ try {
   const config = loadConfig({ env: { SHORTLIST_CONFIG_FILE: 'config/test.json' }, overrides: { dataDir } })
   const db = openDatabase(config)
   await migrateToLatest(db)
-  await seedDemo({ db, clock: systemClock, random: systemRandom })
+  await seedDemo(createServiceContext({ config, db, clock: systemClock, random: systemRandom }))
   await db.destroy()
 
   const app = await buildApp(config)

@@ -1,5 +1,6 @@
 // buildApp: the whole web application as one Fastify instance, wired explicitly.
-import Fastify, { type FastifyInstance } from 'fastify'
+import { hostname } from 'node:os'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import { systemClock, systemRandom, type Clock, type RandomSource } from './deps.js'
@@ -20,6 +21,24 @@ export interface AppDeps {
   random: RandomSource
 }
 
+/**
+ * A malformed URL is refused before routing, so no hook (security headers, views) runs for it: answer with
+ * plain text that names the problem, under headers that let a browser do nothing with it.
+ */
+function refuseBeforeRouting (error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  reply.code(error.statusCode ?? 400)
+    .header('content-type', 'text/plain; charset=utf-8')
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "default-src 'none'; frame-ancestors 'none'")
+    .header('x-frame-options', 'DENY')
+    .send(`Bad request: ${error.message}\n`)
+}
+
+/** A number of hops becomes the function proxy-addr would make of it (Fastify's types take no number). */
+function trustProxy (setting: Config['http']['trustProxy']): boolean | string | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting
+}
+
 /** The app over an already migrated database; `shortlist serve` and the test helper migrate first. */
 export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Promise<FastifyInstance> {
   const clock = deps.clock ?? systemClock
@@ -36,20 +55,22 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
           }
         },
     bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: config.http.trustProxy,
+    frameworkErrors: refuseBeforeRouting,
+    trustProxy: trustProxy(config.http.trustProxy),
     genReqId: () => uuidFromBytes(random.bytes(16)),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(gracefulClose)
   await app.register(database, { config })
-  await app.register(services, { clock, random })
+  await app.register(services, { config, clock, random })
   await app.register(security, { publicUrl: config.publicUrl })
   await app.register(views, { cache: config.views.cache, publicUrl: config.publicUrl })
   await app.register(errors)
   await app.register(staticAssets)
 
-  await app.register(health, { instance: uuidFromBytes(random.bytes(16)) })
+  // Stable across restarts, so the heartbeat table keeps one row per instance rather than one per boot.
+  await app.register(health, { instance: `${hostname()}:${config.port}` })
   await app.register(home, { pageSize: config.limits.pageSize, maxPage: config.limits.maxPage })
   await app.register(rfp)
   return app

@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Type, type Static, type TSchema } from 'typebox'
+import { isEmailAddress } from './domain/email.js'
 import { schemaProblems } from './domain/schema-problems.js'
+import { isTimeZone } from './domain/time.js'
 import { configDir } from './paths.js'
 
 const LogLevel = Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -17,12 +19,27 @@ export const ConfigSchema = Type.Object({
     url: Type.String({ description: 'Empty: the SQLite file <dataDir>/shortlist.sqlite; otherwise the path of an SQLite file, relative to the working directory' }),
     busyTimeoutMs: Type.Integer({ minimum: 0, maximum: 600000, description: 'How long SQLite waits for a lock' })
   }, { additionalProperties: false }),
+  mail: Type.Object({
+    url: Type.String({ description: 'Empty: write each message as an .eml file under <dataDir>/mail; otherwise smtp://[user:pass@]host[:port] (STARTTLS required except to a relay on this machine) or smtps:// (TLS)' }),
+    from: Type.String({ minLength: 3, maxLength: 200, description: 'The From address of every message, e.g. "Shortlist <rfp@example.org>"' }),
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 50, description: 'Attempts before a temporarily failing message is marked failed' }),
+    retryBaseMs: Type.Integer({ minimum: 1000, maximum: 86400000, description: 'Wait before the second attempt; doubles after each failure' }),
+    retryMaxMs: Type.Integer({ minimum: 1000, maximum: 604800000, description: 'Longest wait between attempts' }),
+    pollIntervalMs: Type.Integer({ minimum: 100, maximum: 3600000, description: 'How often the delivery worker looks for due messages' }),
+    batchSize: Type.Integer({ minimum: 1, maximum: 1000, description: 'Messages one pass of the worker sends at most' }),
+    leaseMs: Type.Integer({ minimum: 1000, maximum: 3600000, description: 'How long a message being sent is reserved for its worker before another may take it over' }),
+    sendTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600000, description: 'Connection, greeting and socket time-out of one SMTP attempt' })
+  }, { additionalProperties: false }),
   log: Type.Object({
     level: LogLevel
   }, { additionalProperties: false }),
   http: Type.Object({
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 104857600, description: 'Largest request body accepted' }),
-    trustProxy: Type.Boolean({ description: 'Take the client address from X-Forwarded-For (behind a reverse proxy only)' }),
+    trustProxy: Type.Union([
+      Type.Boolean(),
+      Type.Integer({ minimum: 1, maximum: 10 }),
+      Type.String({ pattern: '^[0-9a-fA-F.:/]+(\\s*,\\s*[0-9a-fA-F.:/]+)*$' })
+    ], { description: 'Which X-Forwarded-For entries to believe: false (none), a number of proxy hops, or the proxies\' addresses/CIDRs, comma-separated; true trusts any sender' }),
     shutdownGraceMs: Type.Integer({ minimum: 0, maximum: 600000, description: 'How long in-flight requests may finish on SIGTERM' })
   }, { additionalProperties: false }),
   views: Type.Object({
@@ -44,7 +61,7 @@ export class ConfigError extends Error {
 /** Names the overlay file; it is not itself a setting. */
 export const CONFIG_FILE_VARIABLE = 'SHORTLIST_CONFIG_FILE'
 
-interface Leaf { path: string[], variable: string, schema: TSchema & { type?: string } }
+interface Leaf { path: string[], variable: string, schema: TSchema & { type?: string, description?: string, anyOf?: { type?: string }[] } }
 
 function upperSnake (name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
@@ -78,7 +95,9 @@ function readJsonObject (file: string, label: string): JsonObject {
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw new ConfigError(`config: ${label} is not valid JSON: ${(error as Error).message}`)
+    // V8's message quotes the text around the fault, which may be a secret: give the position only.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1]
+    throw new ConfigError(`config: ${label} is not valid JSON${position === undefined ? '' : ` (at character ${position})`}`)
   }
   if (!isObject(value)) throw new ConfigError(`config: ${label} must hold a JSON object`)
   return value
@@ -99,6 +118,13 @@ function mergeInto (base: JsonObject, overlay: JsonObject, label: string, source
 }
 
 function fromVariable (leaf: Leaf, raw: string): Json {
+  if (leaf.schema.anyOf !== undefined) {
+    // A union takes the first reading that fits: true/false, then a whole number, then the text.
+    const types = leaf.schema.anyOf.map((s) => s.type)
+    if (types.includes('boolean') && /^(true|false)$/i.test(raw.trim())) return raw.trim().toLowerCase() === 'true'
+    if (types.includes('integer') && /^\d+$/.test(raw.trim())) return Number(raw.trim())
+    return raw
+  }
   switch (leaf.schema.type) {
     case 'integer':
       if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`config: ${leaf.path.join('.')} (${leaf.variable}): must be an integer`)
@@ -125,7 +151,10 @@ function setPath (target: JsonObject, path: string[], value: Json): void {
 function describeError (config: JsonObject, sources: Map<string, string>): string | undefined {
   const [first] = schemaProblems(ConfigSchema, config, 1)
   if (first === undefined) return undefined
-  const message = first.message === 'is not an allowed field' ? 'is not a setting' : first.message
+  const leaf = configLeaves.find((l) => l.path.join('.') === first.path)
+  const message = first.message === 'is not an allowed field'
+    ? 'is not a setting'
+    : leaf?.schema.anyOf !== undefined ? `must be ${leaf.schema.description ?? 'one of the allowed forms'}` : first.message
   return `config: ${first.path} (${sources.get(first.path) ?? 'config/default.json'}): ${message}`
 }
 
@@ -141,12 +170,19 @@ function checkMeaning (config: Config, sources: Map<string, string>): void {
   if (url === undefined || !['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '') {
     throw new ConfigError(`config: ${where('publicUrl')}: must be an absolute http(s) URL without query or fragment`)
   }
-  try {
-    // eslint-disable-next-line no-new
-    new Intl.DateTimeFormat('en', { timeZone: config.timeZone })
-  } catch {
-    throw new ConfigError(`config: ${where('timeZone')}: is not an IANA time zone (e.g. Europe/Berlin, UTC)`)
+  if (config.mail.url !== '') {
+    let mailUrl: URL | undefined
+    try {
+      mailUrl = new URL(config.mail.url)
+    } catch {}
+    if (mailUrl === undefined || !['smtp:', 'smtps:'].includes(mailUrl.protocol) || mailUrl.hostname === '' || !['', '/'].includes(mailUrl.pathname) || mailUrl.search !== '' || mailUrl.hash !== '') {
+      throw new ConfigError(`config: ${where('mail.url')}: must be empty or smtp://[user:pass@]host[:port] or smtps://…, with no path or query`)
+    }
   }
+  const from = /<([^<>]+)>\s*$/.exec(config.mail.from)?.[1] ?? config.mail.from
+  if (!isEmailAddress(from.trim())) throw new ConfigError(`config: ${where('mail.from')}: must be an address such as "Shortlist <rfp@example.org>"`)
+  if (config.mail.retryMaxMs < config.mail.retryBaseMs) throw new ConfigError(`config: ${where('mail.retryMaxMs')}: must not be less than mail.retryBaseMs`)
+  if (!isTimeZone(config.timeZone)) throw new ConfigError(`config: ${where('timeZone')}: is not an IANA time zone (e.g. Europe/Berlin, UTC)`)
 }
 
 export interface ConfigInput {
@@ -190,10 +226,7 @@ export function loadConfig ({ env = process.env, cwd = process.cwd(), overrides 
     ...valid,
     publicUrl: valid.publicUrl.replace(/\/+$/, ''),
     dataDir: resolve(cwd, valid.dataDir),
-    database: {
-      ...valid.database,
-      url: valid.database.url === '' || valid.database.url.includes('://') ? valid.database.url : resolve(cwd, valid.database.url)
-    }
+    database: { ...valid.database, url: valid.database.url === '' ? '' : resolve(cwd, valid.database.url) }
   }
 }
 

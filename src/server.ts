@@ -1,17 +1,52 @@
-// Listens, and shuts down gracefully: stop accepting, let in-flight requests finish, close the database.
+// Listens and runs the mail worker; shuts down gracefully: stop accepting, let in-flight requests and the
+// mail pass in progress finish, close the database.
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppDeps } from './app.js'
 import type { Config } from './config.js'
+import { startMailWorker, type MailWorker } from './mail/outbox-worker.js'
+import { createMailTransport, type MailTransport } from './mail/transport.js'
+import { deliverDueMail } from './services/mail.js'
 
-export async function startServer (config: Config, deps: Partial<AppDeps> = {}): Promise<FastifyInstance> {
+export async function startServer (config: Config, deps: Partial<AppDeps> & { mailTransport?: MailTransport } = {}): Promise<FastifyInstance> {
   const app = await buildApp(config, deps)
   const graceful = closeWithGrace({ delay: config.http.shutdownGraceMs }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')
     await app.close()
   })
+
+  const transport = deps.mailTransport ?? createMailTransport(config)
+  const logged: MailTransport = {
+    kind: transport.kind,
+    async send (mail) {
+      const result = await transport.send(mail)
+      // The message id and where it went; never the recipient or the content.
+      app.log.info({ messageId: mail.messageId, location: result.location }, 'mail sent')
+      return result
+    },
+    close: () => { transport.close() }
+  }
+  // Hooks must be added before listen; the worker starts only once the server listens.
+  const mail: { worker?: MailWorker } = {}
+  app.addHook('preClose', async () => {
+    await mail.worker?.stop()
+    transport.close()
+  })
   app.addHook('onClose', async () => { graceful.uninstall() })
-  await app.listen({ host: config.host, port: config.port })
+
+  try {
+    await app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    // Without this, close-with-grace's exit handler would end a failed start with status 0.
+    graceful.uninstall()
+    await app.close()
+    throw error
+  }
+  mail.worker = startMailWorker({
+    pass: async () => await deliverDueMail(app.ctx, logged, config.mail),
+    intervalMs: config.mail.pollIntervalMs,
+    onError: (error) => { app.log.error({ err: error }, 'mail delivery pass failed') }
+  })
   return app
 }

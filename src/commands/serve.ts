@@ -3,7 +3,8 @@ import type { Config } from '../config.js'
 import { systemClock, systemRandom } from '../deps.js'
 import { seedDemo } from '../demo/seed-demo.js'
 import { startServer } from '../server.js'
-import { isEmpty } from '../services/rfps.js'
+import { isPristine } from '../services/audit.js'
+import { createServiceContext } from '../services/context.js'
 import { migrateOrReport, withDatabase } from './database.js'
 import type { CliIo } from './io.js'
 
@@ -11,8 +12,8 @@ export async function serveCommand (config: Config, io: CliIo, { demoIfEmpty }: 
   if (!await migrateOrReport(config, io)) return 1
   if (demoIfEmpty) {
     await withDatabase(config, async (db) => {
-      const ctx = { db, clock: systemClock, random: systemRandom }
-      if (await isEmpty(ctx)) io.out(`demo seeded: ${config.publicUrl}/rfps/${(await seedDemo(ctx)).slug}`)
+      const ctx = createServiceContext({ config, db, clock: systemClock, random: systemRandom })
+      if (await isPristine(db)) io.out(`demo seeded: ${config.publicUrl}/rfps/${(await seedDemo(ctx)).slug}`)
     })
   }
   const app = await startServer(config)

@@ -15,6 +15,10 @@ export async function verifyCommand (config: Config, io: CliIo): Promise<number>
     io.out(`audit chain intact: ${report.count} events${report.head === undefined ? '' : `, head ${report.head}`}`)
     return 0
   }
+  if ('missing' in report) {
+    io.err(`shortlist verify: the database at ${sqliteFile(config)} has no audit log (run "shortlist migrate" first)`)
+    return 1
+  }
   io.out(`audit chain BROKEN at event #${report.broken.seq}: ${report.broken.problem} (${report.count} events before it are intact)`)
   return 1
 }

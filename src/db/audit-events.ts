@@ -1,9 +1,12 @@
 // The append-only audit table: the last link, appends, and reading the chain in order.
-import type { ChainedAuditEvent, JsonValue } from '../domain/audit-chain.js'
+import type { ChainedAuditEvent } from '../domain/audit-chain.js'
 import type { Executor } from './database.js'
 import type { AuditEventRow } from './schema.js'
 
-function toEvent (row: AuditEventRow): ChainedAuditEvent {
+/** An event as stored: its data still the JSON text, which a damaged file may not hold. */
+export type StoredAuditEvent = Omit<ChainedAuditEvent, 'data'> & { dataText: string }
+
+function toStored (row: AuditEventRow): StoredAuditEvent {
   return {
     seq: row.seq,
     at: row.at,
@@ -11,7 +14,7 @@ function toEvent (row: AuditEventRow): ChainedAuditEvent {
     actorId: row.actor_id,
     rfpId: row.rfp_id,
     public: row.is_public === 1,
-    data: JSON.parse(row.data) as Record<string, JsonValue>,
+    dataText: row.data,
     prevHash: row.prev_hash,
     hash: row.hash
   }
@@ -37,7 +40,12 @@ export async function insertAuditEvent (db: Executor, event: ChainedAuditEvent, 
 }
 
 /** Events with seq > afterSeq in order, at most `limit` of them: the chain is read in pages. */
-export async function auditEventsAfter (db: Executor, afterSeq: number, limit: number): Promise<ChainedAuditEvent[]> {
+export async function auditEventsAfter (db: Executor, afterSeq: number, limit: number): Promise<StoredAuditEvent[]> {
   const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()
-  return rows.map(toEvent)
+  return rows.map(toStored)
+}
+
+export async function hasAuditTable (db: Executor): Promise<boolean> {
+  const tables = await db.introspection.getTables()
+  return tables.some((table) => table.name === 'audit_events')
 }

@@ -29,6 +29,11 @@ export async function migrateToLatest (db: Db): Promise<MigrationOutcome> {
   return outcome(await migratorFor(db).migrateToLatest())
 }
 
+/** Up or down to exactly the named migration: upgrade tests start from an older schema this way. */
+export async function migrateTo (db: Db, name: string): Promise<MigrationOutcome> {
+  return outcome(await migratorFor(db).migrateTo(name))
+}
+
 export async function migrateDown (db: Db): Promise<MigrationOutcome> {
   return outcome(await migratorFor(db).migrateDown())
 }

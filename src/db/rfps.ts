@@ -66,10 +66,10 @@ export async function slugExists (db: Executor, slug: string): Promise<boolean> 
 
 export interface Page { limit: number, offset: number }
 
-/** RFPs in the given states, most recently published first. */
-export async function listRfps (db: Executor, states: readonly RfpState[], page: Page): Promise<RfpListing[]> {
+/** RFPs that have been published (whatever their state since), most recently published first. */
+export async function listPublishedRfps (db: Executor, page: Page): Promise<RfpListing[]> {
   const rows = await withCurrentVersion(db)
-    .where('rfps.state', 'in', states)
+    .where('rfps.published_at', 'is not', null)
     .orderBy('rfps.published_at', 'desc')
     .orderBy('rfps.id')
     .limit(page.limit)
@@ -78,10 +78,10 @@ export async function listRfps (db: Executor, states: readonly RfpState[], page:
   return rows.map(toListing)
 }
 
-export async function countRfps (db: Executor, states?: readonly RfpState[]): Promise<number> {
-  let query = db.selectFrom('rfps').select((eb) => eb.fn.countAll<number | string>().as('n'))
-  if (states !== undefined) query = query.where('state', 'in', states)
-  const { n } = await query.executeTakeFirstOrThrow()
+export async function countPublishedRfps (db: Executor): Promise<number> {
+  const { n } = await db.selectFrom('rfps').select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('published_at', 'is not', null)
+    .executeTakeFirstOrThrow()
   return Number(n)
 }
 

@@ -58,12 +58,31 @@ export interface HeartbeatsTable {
   at: string
 }
 
+export interface MailOutboxTable {
+  id: string
+  message_id: string
+  template: string
+  from_address: string
+  to_address: string
+  subject: string
+  text_body: string
+  html_body: string
+  status: string
+  attempts: number
+  next_attempt_at: string
+  lease_until: string | null
+  last_error: string | null
+  created_at: string
+  sent_at: string | null
+}
+
 export interface Database {
   users: UsersTable
   rfps: RfpsTable
   rfp_versions: RfpVersionsTable
   audit_events: AuditEventsTable
   heartbeats: HeartbeatsTable
+  mail_outbox: MailOutboxTable
 }
 
 export type UserRow = Selectable<UsersTable>
@@ -71,3 +90,4 @@ export type RfpRow = Selectable<RfpsTable>
 export type RfpVersionRow = Selectable<RfpVersionsTable>
 export type NewRfpVersion = Insertable<RfpVersionsTable>
 export type AuditEventRow = Selectable<AuditEventsTable>
+export type MailOutboxRow = Selectable<MailOutboxTable>

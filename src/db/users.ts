@@ -6,6 +6,10 @@ export async function insertUser (db: Executor, row: UsersTable): Promise<void> 
   await db.insertInto('users').values(row).execute()
 }
 
+export async function findUserById (db: Executor, id: string): Promise<UserRow | undefined> {
+  return await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
 export async function findUserByEmail (db: Executor, normalizedEmail: string): Promise<UserRow | undefined> {
   return await db.selectFrom('users').selectAll().where('email_normalized', '=', normalizedEmail).executeTakeFirst()
 }

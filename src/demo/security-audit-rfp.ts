@@ -1,7 +1,6 @@
 // The demo RFP's text: a third-party security audit of a fictional open-source project, dated from the seeding day.
 import type { RfpDraft } from '../domain/rfp-document.js'
-
-const DAY = 24 * 60 * 60 * 1000
+import { DAY_MS as DAY } from '../domain/time.js'
 
 /** 17:00 UTC on the day `days` after `from`, so deadlines fall at a sensible hour. */
 function dayAt (from: Date, days: number): string {

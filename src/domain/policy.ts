@@ -1,28 +1,43 @@
 // The one place that decides who may do what. Services ask it; routes never decide access themselves.
-import { isPublicState, type RfpState } from './rfp.js'
 
 export type Actor =
   | { kind: 'anonymous' }
   | { kind: 'user', userId: string, isAdmin: boolean }
 
+export type UserActor = Extract<Actor, { kind: 'user' }>
+
 export const ANONYMOUS: Actor = { kind: 'anonymous' }
 
+/** What the policy needs to know of an RFP. */
 export interface RfpResource {
-  state: RfpState
   createdBy: string
+  /** Null until published; a draft cancelled before publication stays private. */
+  publishedAt: string | null
 }
 
-export type Action = 'rfp.view'
+export type Request =
+  | { action: 'rfp.draft' }
+  | { action: 'rfp.view', rfp: RfpResource }
+  | { action: 'rfp.publish', rfp: RfpResource }
 
 export type Decision = { allowed: true } | { allowed: false, reason: string }
 
 const allow: Decision = { allowed: true }
+const refuse = (reason: string): Decision => ({ allowed: false, reason })
 
-export function decide (actor: Actor, action: Action, rfp: RfpResource): Decision {
-  switch (action) {
+function isOwner (actor: Actor, rfp: RfpResource): boolean {
+  return actor.kind === 'user' && actor.userId === rfp.createdBy
+}
+
+export function decide (actor: Actor, request: Request): Decision {
+  switch (request.action) {
+    case 'rfp.draft':
+      // Narrowed to committee members and admins when accounts and roles arrive.
+      return actor.kind === 'user' ? allow : refuse('sign in to draft an RFP')
     case 'rfp.view':
-      if (isPublicState(rfp.state)) return allow
-      if (actor.kind === 'user' && actor.userId === rfp.createdBy) return allow
-      return { allowed: false, reason: 'a draft is visible to its owners only' }
+      if (request.rfp.publishedAt !== null || isOwner(actor, request.rfp)) return allow
+      return refuse('a draft is visible to its owners only')
+    case 'rfp.publish':
+      return isOwner(actor, request.rfp) ? allow : refuse('only an owner of the RFP may publish it')
   }
 }

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { Rational } from './rational.js'
 import { schemaProblems, type Problem } from './schema-problems.js'
+import { isInstant, isTimeZone } from './time.js'
 
 export type { Problem }
 
@@ -59,16 +60,6 @@ export type RfpDraft = Static<typeof RfpDraftSchema>
 
 export const DEFAULT_SCALE = { lo: 1, hi: 5 } as const
 
-function isTimeZone (zone: string): boolean {
-  try {
-    // eslint-disable-next-line no-new
-    new Intl.DateTimeFormat('en', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
-}
-
 function checkCriterion (criterion: Criterion, path: string): Problem[] {
   const problems: Problem[] = []
   if (criterion.kind === 'gate') {
@@ -94,6 +85,8 @@ export function checkRfpDraft (input: unknown): Problem[] {
   if (!isTimeZone(draft.timeZone)) problems.push({ path: 'timeZone', message: 'is not an IANA time zone (e.g. Europe/Berlin)' })
 
   const { questionsCloseAt, proposalsDueAt, decisionExpectedAt } = draft.schedule
+  const unreal = Object.entries(draft.schedule).filter(([, at]) => !isInstant(at))
+  if (unreal.length > 0) return [...problems, ...unreal.map(([key]) => ({ path: `schedule.${key}`, message: 'is not a real instant' }))]
   if (Date.parse(questionsCloseAt) >= Date.parse(proposalsDueAt)) {
     problems.push({ path: 'schedule.proposalsDueAt', message: 'must be after the question period closes' })
   }

@@ -35,11 +35,6 @@ export function phaseOf (state: RfpState, schedule: RfpSchedule, now: Date): Rfp
   return 'closed'
 }
 
-/** Whether the public can see the RFP at all: drafts are for their owners only. */
-export function isPublicState (state: RfpState): boolean {
-  return state !== 'draft'
-}
-
 /** An RFP as the rest of the code sees it, with its current version's fields. */
 export interface RfpListing {
   id: string

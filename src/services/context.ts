@@ -1,12 +1,25 @@
-// What every service function is given: the database and the injected clock and randomness.
+// What every service function is given: the database, the injected clock and randomness, and how to write mail.
+import type { Config } from '../config.js'
 import type { Db } from '../db/database.js'
 import type { Clock, RandomSource } from '../deps.js'
 import { uuidFromBytes } from '../domain/ids.js'
+import { createMailRenderer, type MailRenderer } from '../mail/render.js'
+
+export interface MailSettings {
+  from: string
+  publicUrl: string
+  renderer: MailRenderer
+}
 
 export interface ServiceContext {
   db: Db
   clock: Clock
   random: RandomSource
+  mail: MailSettings
+}
+
+export function createServiceContext ({ config, db, clock, random }: { config: Config, db: Db, clock: Clock, random: RandomSource }): ServiceContext {
+  return { db, clock, random, mail: { from: config.mail.from, publicUrl: config.publicUrl, renderer: createMailRenderer(config.publicUrl) } }
 }
 
 export function newId (ctx: ServiceContext): string {

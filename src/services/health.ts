@@ -1,10 +1,19 @@
-// The health check: the database must take a write, not merely answer a read.
+// The health check: the database must take a write, not merely answer a read. Writes are spaced out,
+// so that a public, unauthenticated URL cannot be used to make the server fsync at will.
 import { databaseKind } from '../db/database.js'
 import { writeHeartbeat } from '../db/heartbeats.js'
-import { nowIso, type ServiceContext } from './context.js'
+import type { ServiceContext } from './context.js'
 
-export async function checkHealth (ctx: ServiceContext, instance: string): Promise<{ database: string, at: string }> {
-  const at = nowIso(ctx)
-  await ctx.db.transaction().execute(async (trx) => { await writeHeartbeat(trx, instance, at) })
-  return { database: databaseKind, at }
+export interface Health { database: string, at: string }
+
+export function createHealthCheck (ctx: ServiceContext, instance: string, minIntervalMs: number): () => Promise<Health> {
+  let last: { ms: number, health: Health } | undefined
+  return async () => {
+    const now = ctx.clock.now()
+    if (last !== undefined && now.getTime() - last.ms < minIntervalMs) return last.health
+    const at = now.toISOString()
+    await ctx.db.transaction().execute(async (trx) => { await writeHeartbeat(trx, instance, at) })
+    last = { ms: now.getTime(), health: { database: databaseKind, at } }
+    return last.health
+  }
 }

@@ -1,9 +1,13 @@
-import { copyFileSync } from 'node:fs'
+import { copyFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import t from 'tap'
 import { main } from '../../src/cli.js'
 import type { CliIo } from '../../src/commands/io.js'
+import { migrationsDir } from '../../src/paths.js'
+
+// Read from the folder, so adding a migration does not rewrite these tests.
+const MIGRATIONS = readdirSync(migrationsDir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort()
 
 interface Run { code: number, out: string[], err: string[] }
 
@@ -18,11 +22,11 @@ t.test('demo seeds an empty database once, and verify finds the chain intact', a
   const dir = t.testdir()
   const demo = await run(['demo'], { SHORTLIST_DATA_DIR: dir })
   t.equal(demo.code, 0)
-  t.same(demo.out, ['migrated up: 2026_11_29_020000_create_core_tables', 'demo seeded: http://localhost:3000/rfps/driftwood-security-audit-2027'])
+  t.same(demo.out, [...MIGRATIONS.map((m) => `migrated up: ${m}`), 'demo seeded: http://localhost:3000/rfps/driftwood-security-audit-2027'])
 
   const again = await run(['demo'], { SHORTLIST_DATA_DIR: dir })
   t.equal(again.code, 1)
-  t.same(again.err, ['shortlist: the database holds RFPs already; the demo seeds an empty one only'])
+  t.same(again.err, ['shortlist: the database is in use already; the demo seeds an empty one only'])
 
   const verify = await run(['verify'], { SHORTLIST_DATA_DIR: dir })
   t.equal(verify.code, 0)
@@ -48,6 +52,22 @@ t.test('verify names the first broken event of a tampered copy and exits 1', asy
   t.equal(original.code, 0, 'the original is untouched')
 })
 
+t.test('verify reports data that is not JSON as a break, not a crash', async (t) => {
+  const dir = t.testdir()
+  await run(['demo'], { SHORTLIST_DATA_DIR: dir })
+  const sqlite = new SQLite(join(dir, 'shortlist.sqlite'))
+  sqlite.exec('DROP TRIGGER audit_events_no_update')
+  sqlite.prepare("UPDATE audit_events SET data = '{not json' WHERE seq = 3").run()
+  sqlite.close()
+  t.same(await run(['verify'], { SHORTLIST_DATA_DIR: dir }), { code: 1, out: ['audit chain BROKEN at event #3: its data is not a JSON object (2 events before it are intact)'], err: [] })
+})
+
+t.test('verify on a database that was never migrated says so', async (t) => {
+  const dir = t.testdir()
+  new SQLite(join(dir, 'shortlist.sqlite')).close()
+  t.same(await run(['verify'], { SHORTLIST_DATA_DIR: dir }), { code: 1, out: [], err: [`shortlist verify: the database at ${join(dir, 'shortlist.sqlite')} has no audit log (run "shortlist migrate" first)`] })
+})
+
 t.test('verify reports a missing database instead of creating one', async (t) => {
   const dir = t.testdir()
   t.same(await run(['verify'], { SHORTLIST_DATA_DIR: dir }), { code: 1, out: [], err: [`shortlist verify: there is no database at ${join(dir, 'shortlist.sqlite')}`] })
@@ -57,15 +77,19 @@ t.test('migrate: latest, status, down', async (t) => {
   const env = { SHORTLIST_DATA_DIR: t.testdir() }
   const status0 = await run(['migrate', 'status'], env)
   t.equal(status0.code, 0)
-  t.same(status0.out, ['pending  2026_11_29_020000_create_core_tables'])
+  t.same(status0.out, MIGRATIONS.map((m) => `pending  ${m}`))
 
   const latest = await run(['migrate'], env)
-  t.same([latest.code, latest.out], [0, ['migrated up: 2026_11_29_020000_create_core_tables', 'database schema is up to date']])
+  t.same([latest.code, latest.out], [0, [...MIGRATIONS.map((m) => `migrated up: ${m}`), 'database schema is up to date']])
   t.same((await run(['migrate', 'latest'], env)).out, ['database schema is up to date'], 'nothing to do the second time')
-  t.match((await run(['migrate', 'status'], env)).out[0], /^applied {2}2026_11_29_020000_create_core_tables {2}\(\d{4}-/)
+  const applied = (await run(['migrate', 'status'], env)).out
+  t.equal(applied.length, MIGRATIONS.length)
+  applied.forEach((line, i) => t.match(line, new RegExp(`^applied {2}${MIGRATIONS[i]} {2}\\(\\d{4}-`)))
 
-  const down = await run(['migrate', 'down'], env)
-  t.same([down.code, down.out], [0, ['migrated down: 2026_11_29_020000_create_core_tables']])
+  for (const name of [...MIGRATIONS].reverse()) {
+    const down = await run(['migrate', 'down'], env)
+    t.same([down.code, down.out], [0, [`migrated down: ${name}`]], 'one at a time, newest first')
+  }
   t.same((await run(['migrate', 'down'], env)).out, ['no migration to undo'])
 })
 

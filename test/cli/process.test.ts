@@ -1,12 +1,14 @@
 // The shortlist command as a real process: exit codes, one-line config errors, graceful shutdown.
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { once } from 'node:events'
+import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { simpleParser } from 'mailparser'
 import t from 'tap'
 
-function start (args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+function start (args: string[], env: Record<string, string>, cli = ['--import', 'tsx', 'src/cli.ts']) {
+  const child = spawn(process.execPath, [...cli, ...args], {
     env: { PATH: process.env.PATH ?? '', SHORTLIST_CONFIG_FILE: 'config/test.json', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -46,4 +48,36 @@ t.test('serve answers, then on SIGTERM stops and closes the database cleanly', a
   t.same([code, signal], [0, null], 'a clean exit')
   t.notOk(existsSync(join(dir, 'shortlist.sqlite-wal')), 'closing the database checkpointed and removed the WAL')
   await t.rejects(fetch(`${origin}/`), 'no longer accepting')
+
+  // The demo's publication mailed the chair; with no mail server configured it is an .eml file.
+  const mails = readdirSync(join(dir, 'mail'))
+  t.equal(mails.length, 1)
+  const mail = await simpleParser(readFileSync(join(dir, 'mail', mails[0] as string)))
+  t.equal(mail.subject, 'Published: Independent security audit of Driftwood 2.0')
+  t.same(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : [], ['chair@driftwood.example'])
+  t.match(mail.text, 'http://localhost:3000/rfps/driftwood-security-audit-2027')
+  t.match(mail.html, '<a href="http://localhost:3000/rfps/driftwood-security-audit-2027">')
+})
+
+t.test('serve exits non-zero when its port is taken', async (t) => {
+  const blocker = createServer()
+  await new Promise<void>((resolve) => { blocker.listen(0, '127.0.0.1', resolve) })
+  t.teardown(() => { blocker.close() })
+  const port = (blocker.address() as AddressInfo).port
+  const run = start(['serve'], { SHORTLIST_DATA_DIR: t.testdir(), SHORTLIST_PORT: String(port) })
+  const [code] = await run.exited
+  t.equal(code, 1)
+  t.match(run.output().stderr, /EADDRINUSE/)
+})
+
+t.test('the built CLI (the package bin) finds its migrations, templates and config', async (t) => {
+  t.ok(existsSync('dist/src/cli.js'), 'dist/ is built (npm test runs "npm run build" before tap)')
+  const dir = t.testdir()
+  const run = start(['demo'], { SHORTLIST_DATA_DIR: dir }, ['dist/src/cli.js'])
+  const [code] = await run.exited
+  t.equal(code, 0, run.output().stderr)
+  t.match(run.output().stdout, /migrated up: 2026_11_29_020000_create_core_tables\n/)
+  const verify = start(['verify'], { SHORTLIST_DATA_DIR: dir }, ['dist/src/cli.js'])
+  t.equal((await verify.exited)[0], 0)
+  t.match(verify.output().stdout, /^audit chain intact: 3 events/)
 })

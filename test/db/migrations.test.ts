@@ -1,10 +1,14 @@
+import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import t from 'tap'
+import { sqliteFile } from '../../src/config.js'
 import { openDatabase } from '../../src/db/database.js'
-import { migrateDown, migrateToLatest, migrationStatus } from '../../src/db/migrator.js'
+import { migrateDown, migrateTo, migrateToLatest, migrationStatus } from '../../src/db/migrator.js'
 import { testConfig } from '../helpers/app.js'
 
 const FIRST = '2026_11_29_020000_create_core_tables'
+const OUTBOX = '2026_11_29_030000_create_mail_outbox'
+const CORE_TABLES = ['audit_events', 'heartbeats', 'rfp_versions', 'rfps', 'users']
 
 async function tables (db: ReturnType<typeof openDatabase>): Promise<string[]> {
   const rows = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'kysely_%' AND name NOT LIKE 'sqlite_%' ORDER BY name`.execute(db)
@@ -35,18 +39,36 @@ t.test(`${FIRST}: up from an empty database, down, and up again`, async (t) => {
   t.teardown(async () => { await db.destroy() })
   t.same(await tables(db), [])
 
-  const up = await migrateToLatest(db)
+  const up = await migrateTo(db, FIRST)
   t.equal(up.error, undefined)
   t.same(up.applied.map((m) => m.name), [FIRST])
-  t.same(await tables(db), ['audit_events', 'heartbeats', 'rfp_versions', 'rfps', 'users'])
-  t.ok((await migrationStatus(db)).every((m) => m.executedAt !== undefined))
+  t.same(await tables(db), CORE_TABLES)
 
   const down = await migrateDown(db)
   t.same(down.applied, [{ name: FIRST, direction: 'Down' }])
   t.same(await tables(db), [])
 
-  t.equal((await migrateToLatest(db)).error, undefined)
-  t.same(await tables(db), ['audit_events', 'heartbeats', 'rfp_versions', 'rfps', 'users'])
+  t.equal((await migrateTo(db, FIRST)).error, undefined)
+  t.same(await tables(db), CORE_TABLES)
+})
+
+t.test(`${OUTBOX}: from an empty database, and from the previous schema with data in it`, async (t) => {
+  const empty = openDatabase(testConfig(t))
+  t.teardown(async () => { await empty.destroy() })
+  t.same((await migrateToLatest(empty)).applied.map((m) => m.name), [FIRST, OUTBOX])
+  t.same(await tables(empty), [...CORE_TABLES, 'mail_outbox'].sort())
+  t.ok((await migrationStatus(empty)).every((m) => m.executedAt !== undefined))
+
+  const db = openDatabase(testConfig(t))
+  t.teardown(async () => { await db.destroy() })
+  await migrateTo(db, FIRST)
+  await db.insertInto('users').values({ id: 'u1', email: 'a@example.org', email_normalized: 'a@example.org', display_name: 'A', is_admin: 0, created_at: 'x' }).execute()
+  const up = await migrateToLatest(db)
+  t.same(up.applied.map((m) => m.name), [OUTBOX])
+  t.same(await db.selectFrom('users').select('id').execute(), [{ id: 'u1' }], 'existing rows are kept')
+  await db.insertInto('mail_outbox').values({ id: 'm1', message_id: '<m1@x>', template: 't', from_address: 'f@x.org', to_address: 'a@example.org', subject: 's', text_body: 't', html_body: 'h', status: 'pending', attempts: 0, next_attempt_at: 'x', lease_until: null, last_error: null, created_at: 'x', sent_at: null }).execute()
+  t.same((await migrateDown(db)).applied, [{ name: OUTBOX, direction: 'Down' }])
+  t.same(await tables(db), CORE_TABLES, 'down drops the outbox only')
 })
 
 t.test('the audit table refuses UPDATE and DELETE', async (t) => {
@@ -57,6 +79,30 @@ t.test('the audit table refuses UPDATE and DELETE', async (t) => {
   await t.rejects(db.updateTable('audit_events').set({ type: 'forged' }).execute(), /audit_events is append-only/)
   await t.rejects(db.deleteFrom('audit_events').execute(), /audit_events is append-only/)
   t.equal((await db.selectFrom('audit_events').select('type').executeTakeFirstOrThrow()).type, 't')
+})
+
+t.test('a write transaction takes the lock when it begins, not at its first write', async (t) => {
+  const config = testConfig(t)
+  const db = openDatabase(config)
+  t.teardown(async () => { await db.destroy() })
+  await migrateToLatest(db)
+  const other = new SQLite(sqliteFile(config), { timeout: 0 })
+  t.teardown(() => { other.close() })
+  let release!: () => void
+  const held = new Promise<void>((resolve) => { release = resolve })
+  let begun!: () => void
+  const started = new Promise<void>((resolve) => { begun = resolve })
+  const transaction = db.transaction().execute(async (trx) => {
+    await trx.selectFrom('heartbeats').selectAll().execute()
+    begun()
+    await held
+  })
+  await started
+  // With a deferred BEGIN the other writer would get in first and the transaction's own write would then fail.
+  t.throws(() => other.prepare("INSERT INTO heartbeats (instance, at) VALUES ('other', 'x')").run(), { code: 'SQLITE_BUSY' })
+  release()
+  await transaction
+  other.prepare("INSERT INTO heartbeats (instance, at) VALUES ('other', 'x')").run()
 })
 
 t.test('foreign keys are enforced', async (t) => {

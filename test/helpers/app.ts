@@ -8,7 +8,9 @@ import { openDatabase, type Db } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
 import { ManualClock, type RandomSource } from '../../src/deps.js'
 import { seedDemo } from '../../src/demo/seed-demo.js'
-import type { ServiceContext } from '../../src/services/context.js'
+import type { UserActor } from '../../src/domain/policy.js'
+import { createUser } from '../../src/services/users.js'
+import { createServiceContext, type ServiceContext } from '../../src/services/context.js'
 
 export const T0 = new Date('2026-12-01T09:00:00.000Z')
 
@@ -36,7 +38,14 @@ export async function testContext (t: Test, config = testConfig(t), now = T0): P
   t.teardown(async () => { await db.destroy() })
   const { error } = await migrateToLatest(db)
   if (error !== undefined) throw error
-  return { db, clock: new ManualClock(now), random: seededRandom(), config }
+  const clock = new ManualClock(now)
+  return { ...createServiceContext({ config, db, clock, random: seededRandom() }), clock, config }
+}
+
+/** A signed-up user who can draft RFPs. */
+export async function createOwner (ctx: ServiceContext, email = 'owner@example.org'): Promise<UserActor> {
+  const { id } = await createUser(ctx, null, { email, displayName: 'Owner' })
+  return { kind: 'user', userId: id, isAdmin: false }
 }
 
 export interface TestApp {

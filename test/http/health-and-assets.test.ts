@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { sql } from 'kysely'
 import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
@@ -9,6 +10,18 @@ t.test('/healthz writes to the database and reports it', async (t) => {
   t.same(res.json(), { status: 'ok', database: 'sqlite', at: '2026-12-01T09:00:00.000Z' })
   t.equal(res.headers['cache-control'], 'no-store')
   t.same(await ctx.db.selectFrom('heartbeats').select('at').execute(), [{ at: '2026-12-01T09:00:00.000Z' }])
+})
+
+t.test('/healthz writes at most once every five seconds, however often it is asked', async (t) => {
+  const { app, ctx } = await buildTestApp(t)
+  const first = (await app.inject('/healthz')).json()
+  ctx.clock.advance(4999)
+  t.same((await app.inject('/healthz')).json(), first, 'the cached answer')
+  t.same(await ctx.db.selectFrom('heartbeats').select('at').execute(), [{ at: first.at }])
+  ctx.clock.advance(1)
+  t.equal((await app.inject('/healthz')).json().at, '2026-12-01T09:00:05.000Z')
+  const rows = await ctx.db.selectFrom('heartbeats').selectAll().execute()
+  t.same(rows, [{ instance: `${hostname()}:0`, at: '2026-12-01T09:00:05.000Z' }], 'one row per instance, named stably')
 })
 
 t.test('/healthz is 503 when the database refuses writes', async (t) => {

@@ -1,8 +1,7 @@
 import t from 'tap'
 import { DEMO_RFP_SLUG, securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
-import { createUser } from '../../src/services/users.js'
-import { buildTestApp, T0 } from '../helpers/app.js'
+import { buildTestApp, createOwner, T0 } from '../helpers/app.js'
 
 t.test('the home page lists the published demo RFP with its phase and deadline', async (t) => {
   const { app } = await buildTestApp(t, { demo: true })
@@ -38,7 +37,7 @@ t.test('the RFP page shows title, summary, schedule in its time zone, sections a
 
 t.test('HTML in titles and Markdown is shown as text, never run', async (t) => {
   const { app, ctx } = await buildTestApp(t)
-  const { id: owner } = await createUser(ctx, null, { email: 'o@example.org', displayName: 'Owner' })
+  const owner = await createOwner(ctx)
   const draft = securityAuditRfp(T0)
   const { id } = await createRfpDraft(ctx, owner, {
     ...draft,
@@ -58,7 +57,7 @@ t.test('HTML in titles and Markdown is shown as text, never run', async (t) => {
 
 t.test('drafts are not shown to the public, and look like any missing page', async (t) => {
   const { app, ctx } = await buildTestApp(t)
-  const { id: owner } = await createUser(ctx, null, { email: 'o@example.org', displayName: 'Owner' })
+  const owner = await createOwner(ctx)
   await createRfpDraft(ctx, owner, { ...securityAuditRfp(T0), slug: 'secret-draft' })
   const draft = await app.inject('/rfps/secret-draft')
   const missing = await app.inject('/rfps/no-such-rfp')
@@ -71,7 +70,7 @@ t.test('drafts are not shown to the public, and look like any missing page', asy
 
 t.test('the list pages, and a bad page number is a 400 that names it', async (t) => {
   const { app, ctx } = await buildTestApp(t, { config: { limits: { pageSize: 2, maxPage: 50 } } })
-  const { id: owner } = await createUser(ctx, null, { email: 'o@example.org', displayName: 'Owner' })
+  const owner = await createOwner(ctx)
   for (let i = 0; i < 3; i++) {
     const { id } = await createRfpDraft(ctx, owner, { ...securityAuditRfp(T0), slug: `rfp-${i}`, title: `RFP number ${i}` })
     await publishRfp(ctx, owner, id)
@@ -87,6 +86,9 @@ t.test('the list pages, and a bad page number is a 400 that names it', async (t)
   t.match(second.body, '<a href="?page=1" rel="prev">Newer</a>')
 
   const cases: [string, string][] = [['page=0', 'querystring/page must be &gt;&#x3D; 1'], ['page=abc', 'querystring/page must be integer'], ['page=51', 'querystring/page must be &lt;&#x3D; 50']]
+  const past = await app.inject('/?page=3')
+  t.equal(past.statusCode, 404, 'a page past the last is missing')
+  t.match(past.body, 'there is no page 3; the list has 2')
   for (const [query, message] of cases) {
     const res = await app.inject(`/?${query}`)
     t.equal(res.statusCode, 400, query)

@@ -23,9 +23,11 @@ export default fp<{ publicUrl: string }>(async (app, { publicUrl }) => {
     },
     strictTransportSecurity: https ? { maxAge: 31536000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'same-origin' },
+    // The same rule as frame-ancestors 'none', for browsers that only know the older header.
+    frameguard: { action: 'deny' },
     crossOriginEmbedderPolicy: false
   })
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()')
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()')
   })
 }, { name: 'shortlist-security' })

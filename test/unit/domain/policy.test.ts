@@ -1,27 +1,40 @@
 import t from 'tap'
-import { ANONYMOUS, decide, type Actor } from '../../../src/domain/policy.js'
-import { RFP_STATES } from '../../../src/domain/rfp.js'
+import { ANONYMOUS, decide, type Actor, type RfpResource } from '../../../src/domain/policy.js'
 
-const owner: Actor = { kind: 'user', userId: 'owner', isAdmin: false }
-const stranger: Actor = { kind: 'user', userId: 'someone-else', isAdmin: false }
-const admin: Actor = { kind: 'user', userId: 'admin', isAdmin: true }
+const actors: Record<string, Actor> = {
+  anonymous: ANONYMOUS,
+  owner: { kind: 'user', userId: 'owner', isAdmin: false },
+  stranger: { kind: 'user', userId: 'someone-else', isAdmin: false },
+  admin: { kind: 'user', userId: 'admin', isAdmin: true }
+}
+const draft: RfpResource = { createdBy: 'owner', publishedAt: null }
+const published: RfpResource = { createdBy: 'owner', publishedAt: '2026-12-01T09:00:00.000Z' }
 
-t.test('rfp.view: every state × every kind of actor', async (t) => {
-  const matrix: Record<string, Record<string, boolean>> = {}
-  for (const state of RFP_STATES) {
-    matrix[state] = Object.fromEntries(Object.entries({ anonymous: ANONYMOUS, owner, stranger, admin })
-      .map(([name, actor]) => [name, decide(actor, 'rfp.view', { state, createdBy: 'owner' }).allowed]))
-  }
-  t.same(matrix, {
-    draft: { anonymous: false, owner: true, stranger: false, admin: false },
-    published: { anonymous: true, owner: true, stranger: true, admin: true },
-    opened: { anonymous: true, owner: true, stranger: true, admin: true },
-    scoring_closed: { anonymous: true, owner: true, stranger: true, admin: true },
-    decided: { anonymous: true, owner: true, stranger: true, admin: true },
-    cancelled: { anonymous: true, owner: true, stranger: true, admin: true }
+function row (decideFor: (actor: Actor) => boolean): Record<string, boolean> {
+  return Object.fromEntries(Object.entries(actors).map(([name, actor]) => [name, decideFor(actor)]))
+}
+
+t.test('every action × every kind of actor', async (t) => {
+  t.same({
+    'rfp.draft': row((a) => decide(a, { action: 'rfp.draft' }).allowed),
+    'rfp.view draft': row((a) => decide(a, { action: 'rfp.view', rfp: draft }).allowed),
+    'rfp.view published': row((a) => decide(a, { action: 'rfp.view', rfp: published }).allowed),
+    'rfp.publish draft': row((a) => decide(a, { action: 'rfp.publish', rfp: draft }).allowed)
+  }, {
+    'rfp.draft': { anonymous: false, owner: true, stranger: true, admin: true },
+    'rfp.view draft': { anonymous: false, owner: true, stranger: false, admin: false },
+    'rfp.view published': { anonymous: true, owner: true, stranger: true, admin: true },
+    'rfp.publish draft': { anonymous: false, owner: true, stranger: false, admin: false }
   })
 })
 
+t.test('visibility follows publication, not state: a draft cancelled before publication stays private', async (t) => {
+  // The resource carries no state at all; cancelling cannot make a never-published draft public.
+  t.equal(decide(ANONYMOUS, { action: 'rfp.view', rfp: { ...draft } }).allowed, false)
+})
+
 t.test('a refusal says why', async (t) => {
-  t.same(decide(ANONYMOUS, 'rfp.view', { state: 'draft', createdBy: 'owner' }), { allowed: false, reason: 'a draft is visible to its owners only' })
+  t.same(decide(ANONYMOUS, { action: 'rfp.view', rfp: draft }), { allowed: false, reason: 'a draft is visible to its owners only' })
+  t.same(decide(actors.stranger as Actor, { action: 'rfp.publish', rfp: draft }), { allowed: false, reason: 'only an owner of the RFP may publish it' })
+  t.same(decide(ANONYMOUS, { action: 'rfp.draft' }), { allowed: false, reason: 'sign in to draft an RFP' })
 })

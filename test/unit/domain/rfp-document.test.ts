@@ -25,6 +25,11 @@ t.test('dates must be in order', async (t) => {
   t.same(paths({ ...draft, schedule: { ...draft.schedule, decisionExpectedAt: draft.schedule.proposalsDueAt } }), ['schedule.decisionExpectedAt'])
 })
 
+t.test('an instant the format accepts but the calendar does not is refused', async (t) => {
+  const draft = valid()
+  t.same(checkRfpDraft({ ...draft, schedule: { ...draft.schedule, proposalsDueAt: '2026-12-31T23:59:60Z' } }), [{ path: 'schedule.proposalsDueAt', message: 'is not a real instant' }])
+})
+
 t.test('time zones must be IANA names', async (t) => {
   t.same(paths({ ...valid(), timeZone: 'Mars/Olympus_Mons' }), ['timeZone'])
   t.same(paths({ ...valid(), timeZone: 'America/Argentina/Buenos_Aires' }), [])

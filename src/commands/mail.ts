@@ -1,0 +1,48 @@
+// shortlist mail flush | list [--failed] | retry ID
+import type { Config } from '../config.js'
+import { systemClock, systemRandom } from '../deps.js'
+import { createMailTransport } from '../mail/transport.js'
+import { createServiceContext } from '../services/context.js'
+import { deliverDueMail, listOutbox, requeueMail } from '../services/mail.js'
+import { migrateOrReport, withDatabase } from './database.js'
+import type { CliIo } from './io.js'
+
+const LIST_LIMIT = 200
+
+export async function mailCommand (config: Config, io: CliIo, action: string | undefined, argument: string | undefined, { failed }: { failed: boolean }): Promise<number> {
+  if (!await migrateOrReport(config, io)) return 1
+  return await withDatabase(config, async (db) => {
+    const ctx = createServiceContext({ config, db, clock: systemClock, random: systemRandom })
+    switch (action) {
+      case 'flush': {
+        const transport = createMailTransport(config)
+        try {
+          const { sent, retrying, failed } = await deliverDueMail(ctx, transport, config.mail)
+          io.out(`mail: ${sent} sent, ${retrying} to retry, ${failed} failed (${transport.kind === 'file' ? `written under ${config.dataDir}/mail` : 'over SMTP'})`)
+          return 0
+        } finally {
+          transport.close()
+        }
+      }
+      case 'list': {
+        const entries = await listOutbox(ctx, failed ? 'failed' : undefined, LIST_LIMIT)
+        for (const m of entries) {
+          io.out(`${m.id}  ${m.status.padEnd(7)}  ${m.created_at}  ${m.to_address}  ${m.subject}${m.last_error === null ? '' : `  [${m.attempts} attempts: ${m.last_error}]`}`)
+        }
+        if (entries.length === 0) io.out(failed ? 'no failed messages' : 'the outbox is empty')
+        return 0
+      }
+      case 'retry':
+        if (argument === undefined) {
+          io.err('shortlist mail retry: give the id of a failed message (see "shortlist mail list --failed")')
+          return 2
+        }
+        await requeueMail(ctx, null, argument)
+        io.out(`mail ${argument} is queued again`)
+        return 0
+      default:
+        io.err(`shortlist mail: unknown action "${action ?? ''}" (use flush, list [--failed] or retry ID)`)
+        return 2
+    }
+  })
+}

@@ -1,0 +1,46 @@
+// shortlist mail flush | list | retry, against a real SMTP server.
+import t from 'tap'
+import { main } from '../../src/cli.js'
+import type { CliIo } from '../../src/commands/io.js'
+import { startSmtp } from '../helpers/smtp.js'
+
+async function run (args: string[], env: Record<string, string>) {
+  const out: string[] = []
+  const err: string[] = []
+  const io: CliIo = { env: { SHORTLIST_CONFIG_FILE: 'config/test.json', ...env }, cwd: process.cwd(), out: (l) => out.push(l), err: (l) => err.push(l) }
+  return { code: await main(args, io), out, err }
+}
+
+t.test('flush sends what is due; a refused message is listed as failed and can be retried', async (t) => {
+  const smtp = await startSmtp(t)
+  const env = { SHORTLIST_DATA_DIR: t.testdir(), SHORTLIST_MAIL_URL: smtp.url }
+  await run(['demo'], env)
+  t.same(await run(['mail', 'list', '--failed'], env), { code: 0, out: ['no failed messages'], err: [] })
+  const [queued] = (await run(['mail', 'list'], env)).out
+  t.match(queued, /^[0-9a-f-]{36} {2}pending {2}\S+ {2}chair@driftwood\.example {2}Published: Independent security audit of Driftwood 2\.0$/)
+  const id = queued?.slice(0, 36) ?? ''
+
+  smtp.refuse({ responseCode: 550, message: 'no such mailbox' })
+  t.same(await run(['mail', 'flush'], env), { code: 0, out: ['mail: 0 sent, 0 to retry, 1 failed (over SMTP)'], err: [] })
+  const failed = await run(['mail', 'list', '--failed'], env)
+  t.match(failed.out, [new RegExp(`^${id} {2}failed .*\\[1 attempts: 550 .*no such mailbox\\]$`)])
+
+  t.same(await run(['mail', 'retry', id], env), { code: 0, out: [`mail ${id} is queued again`], err: [] })
+  t.same(await run(['mail', 'retry', id], env), { code: 1, out: [], err: [`shortlist: message ${id} is pending; only a failed message can be re-queued`] })
+  t.same((await run(['mail', 'flush'], env)).out, ['mail: 1 sent, 0 to retry, 0 failed (over SMTP)'])
+  t.equal(smtp.received.length, 1)
+  t.same((await run(['verify'], env)).code, 0, 'the re-queue is in the audit chain, which still verifies')
+})
+
+t.test('with no mail server configured, flush writes .eml files', async (t) => {
+  const dir = t.testdir()
+  await run(['demo'], { SHORTLIST_DATA_DIR: dir })
+  t.same((await run(['mail', 'flush'], { SHORTLIST_DATA_DIR: dir })).out, [`mail: 1 sent, 0 to retry, 0 failed (written under ${dir}/mail)`])
+})
+
+t.test('usage errors', async (t) => {
+  const env = { SHORTLIST_DATA_DIR: t.testdir() }
+  t.match(await run(['mail'], env), { code: 2, err: ['shortlist mail: unknown action "" (use flush, list [--failed] or retry ID)'] })
+  t.match(await run(['mail', 'retry'], env), { code: 2, err: [/give the id of a failed message/] })
+  t.match(await run(['mail', 'retry', 'nope'], env), { code: 1, err: ['shortlist: no message nope in the outbox'] })
+})
