@@ -17,8 +17,10 @@ export async function up (db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'text', (c) => c.notNull())
-    // While sending: when another worker may take the message over (its sender died).
+    // While sending: when another worker may take the message over (its sender died), and which claim
+    // the current attempt is, so a worker whose lease ran out cannot overwrite its successor's result.
     .addColumn('lease_until', 'text')
+    .addColumn('claim_id', 'text')
     .addColumn('last_error', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('sent_at', 'text')

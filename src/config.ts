@@ -175,12 +175,20 @@ function checkMeaning (config: Config, sources: Map<string, string>): void {
     try {
       mailUrl = new URL(config.mail.url)
     } catch {}
+    let credentialsDecode = true
+    try {
+      if (mailUrl !== undefined) { decodeURIComponent(mailUrl.username); decodeURIComponent(mailUrl.password) }
+    } catch {
+      credentialsDecode = false
+    }
+    if (!credentialsDecode) throw new ConfigError(`config: ${where('mail.url')}: the user name or password has a % that does not start an escape (write %25 for %)`)
     if (mailUrl === undefined || !['smtp:', 'smtps:'].includes(mailUrl.protocol) || mailUrl.hostname === '' || !['', '/'].includes(mailUrl.pathname) || mailUrl.search !== '' || mailUrl.hash !== '') {
       throw new ConfigError(`config: ${where('mail.url')}: must be empty or smtp://[user:pass@]host[:port] or smtps://…, with no path or query`)
     }
   }
   const from = /<([^<>]+)>\s*$/.exec(config.mail.from)?.[1] ?? config.mail.from
   if (!isEmailAddress(from.trim())) throw new ConfigError(`config: ${where('mail.from')}: must be an address such as "Shortlist <rfp@example.org>"`)
+  if (config.mail.leaseMs < 2 * config.mail.sendTimeoutMs) throw new ConfigError(`config: ${where('mail.leaseMs')}: must be at least twice mail.sendTimeoutMs, so a send ends before its lease does`)
   if (config.mail.retryMaxMs < config.mail.retryBaseMs) throw new ConfigError(`config: ${where('mail.retryMaxMs')}: must not be less than mail.retryBaseMs`)
   if (!isTimeZone(config.timeZone)) throw new ConfigError(`config: ${where('timeZone')}: is not an IANA time zone (e.g. Europe/Berlin, UTC)`)
 }

@@ -19,8 +19,8 @@ export async function startServer (config: Config, deps: Partial<AppDeps> & { ma
   const transport = deps.mailTransport ?? createMailTransport(config)
   const logged: MailTransport = {
     kind: transport.kind,
-    async send (mail) {
-      const result = await transport.send(mail)
+    async send (mail, signal) {
+      const result = await transport.send(mail, signal)
       // The message id and where it went; never the recipient or the content.
       app.log.info({ messageId: mail.messageId, location: result.location }, 'mail sent')
       return result
@@ -44,7 +44,7 @@ export async function startServer (config: Config, deps: Partial<AppDeps> & { ma
     throw error
   }
   mail.worker = startMailWorker({
-    pass: async () => await deliverDueMail(app.ctx, logged, config.mail),
+    pass: async (stop) => await deliverDueMail(app.ctx, logged, config.mail, stop),
     intervalMs: config.mail.pollIntervalMs,
     onError: (error) => { app.log.error({ err: error }, 'mail delivery pass failed') }
   })

@@ -1,6 +1,7 @@
 // shortlist mail flush | list [--failed] | retry ID
 import type { Config } from '../config.js'
 import { systemClock, systemRandom } from '../deps.js'
+import { oneLine } from '../domain/mail-delivery.js'
 import { createMailTransport } from '../mail/transport.js'
 import { createServiceContext } from '../services/context.js'
 import { deliverDueMail, listOutbox, requeueMail } from '../services/mail.js'
@@ -27,7 +28,8 @@ export async function mailCommand (config: Config, io: CliIo, action: string | u
       case 'list': {
         const entries = await listOutbox(ctx, failed ? 'failed' : undefined, LIST_LIMIT)
         for (const m of entries) {
-          io.out(`${m.id}  ${m.status.padEnd(7)}  ${m.created_at}  ${m.to_address}  ${m.subject}${m.last_error === null ? '' : `  [${m.attempts} attempts: ${m.last_error}]`}`)
+          // Subjects and server replies come from outside: no control character reaches the terminal.
+          io.out(`${m.id}  ${m.status.padEnd(7)}  ${m.created_at}  ${oneLine(m.to_address)}  ${oneLine(m.subject)}${m.last_error === null ? '' : `  [${m.attempts} attempts: ${oneLine(m.last_error)}]`}`)
         }
         if (entries.length === 0) io.out(failed ? 'no failed messages' : 'the outbox is empty')
         return 0

@@ -71,6 +71,7 @@ export interface MailOutboxTable {
   attempts: number
   next_attempt_at: string
   lease_until: string | null
+  claim_id: string | null
   last_error: string | null
   created_at: string
   sent_at: string | null

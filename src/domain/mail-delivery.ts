@@ -1,4 +1,4 @@
-// Rules of mail delivery: which failures are worth retrying, and when to try again.
+// Rules of mail delivery: what a failure says, and when to try again.
 
 export const MAIL_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const
 export type MailStatus = typeof MAIL_STATUSES[number]
@@ -7,19 +7,28 @@ export type MailStatus = typeof MAIL_STATUSES[number]
 export interface DeliveryFailure {
   code?: string | undefined
   responseCode?: number | undefined
+  /** The SMTP command that failed: CONN, EHLO, AUTH PLAIN, MAIL FROM, RCPT TO, DATA… */
+  command?: string | undefined
   message: string
 }
 
-const PERMANENT_CODES = new Set(['EENVELOPE', 'EMESSAGE'])
-
 /**
- * A 5xx reply, or an envelope the transport itself refuses (a malformed address),
- * will fail the same way again; anything else (4xx, refused or dropped
- * connections, time-outs, a failed login the operator can fix) is worth a retry.
+ * - `permanent`: this message will fail the same way again (a 5xx to its recipient or its content,
+ *   or an address the transport itself refuses);
+ * - `retry`: this message met a temporary refusal (a 4xx to its recipient or its content);
+ * - `server`: the failure is not about this message (connection, TLS, login, greeting, the sender
+ *   address, a time-out): retry it, and stop the pass rather than spend every other message's attempts.
  */
-export function isPermanentFailure (failure: DeliveryFailure): boolean {
-  if (failure.responseCode !== undefined) return failure.responseCode >= 500 && failure.responseCode < 600
-  return failure.code !== undefined && PERMANENT_CODES.has(failure.code)
+export type FailureKind = 'permanent' | 'retry' | 'server'
+
+const MESSAGE_COMMANDS = new Set(['RCPT TO', 'DATA'])
+
+export function classifyFailure (failure: DeliveryFailure): FailureKind {
+  if (failure.code === 'EENVELOPE' && failure.responseCode === undefined) return 'permanent'
+  if (failure.command !== undefined && MESSAGE_COMMANDS.has(failure.command) && failure.responseCode !== undefined) {
+    return failure.responseCode >= 500 ? 'permanent' : 'retry'
+  }
+  return 'server'
 }
 
 /** The wait before attempt `attempts + 1`: base × 2^(attempts − 1), capped. */
@@ -27,10 +36,17 @@ export function retryDelayMs (attempts: number, baseMs: number, maxMs: number): 
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1))
 }
 
-/** One line for the outbox and the operator: the SMTP reply or the error code, never longer than 500 characters. */
+/** One line for the outbox and the operator: the reply or the error code, no control characters, at most 500 characters. */
 export function describeFailure (failure: DeliveryFailure): string {
   const prefix = failure.responseCode !== undefined ? `${failure.responseCode} ` : failure.code !== undefined ? `${failure.code} ` : ''
-  return (prefix + failure.message.replace(/\s+/g, ' ').trim()).slice(0, 500)
+  const where = failure.command !== undefined ? ` (${failure.command})` : ''
+  return (prefix + oneLine(failure.message) + where).slice(0, 500)
+}
+
+/** Text from outside (a subject, a server's reply) made safe to print on one terminal line. */
+export function oneLine (text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim()
 }
 
 /** An RFC 5322 Message-ID from the message's id and the public host name. */

@@ -1,31 +1,31 @@
-// The delivery worker inside the server: a pass over the outbox every poll interval, stopped cleanly on close.
+// The delivery worker inside the server: a pass over the outbox every poll interval. Stopping aborts the
+// pass in progress (its send, and the messages after it) and waits for it to settle.
 
 export interface MailWorker {
-  /** Waits for a pass in progress to finish, then stops. */
   stop (): Promise<void>
 }
 
 export interface MailWorkerOptions {
-  pass: () => Promise<unknown>
+  pass: (stop: AbortSignal) => Promise<unknown>
   intervalMs: number
   onError: (error: unknown) => void
 }
 
 export function startMailWorker ({ pass, intervalMs, onError }: MailWorkerOptions): MailWorker {
-  let stopped = false
+  const stopping = new AbortController()
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
 
   const tick = (): void => {
-    running = pass().then(() => undefined, onError).finally(() => {
-      if (!stopped) timer = setTimeout(tick, intervalMs).unref()
+    running = pass(stopping.signal).then(() => undefined, onError).finally(() => {
+      if (!stopping.signal.aborted) timer = setTimeout(tick, intervalMs).unref()
     })
   }
   tick()
 
   return {
     async stop () {
-      stopped = true
+      stopping.abort()
       clearTimeout(timer)
       await running
     }

@@ -1,6 +1,6 @@
 // Renders a mail from templates/mail/<name>.{subject,text,html}.hbs inside the shared mail layouts,
 // with the same Handlebars helpers as the pages. Links are built from the configured public URL only.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TemplateDelegate } from 'handlebars'
 import { templatesDir } from '../paths.js'
@@ -24,15 +24,18 @@ export function createMailRenderer (publicUrl: string): MailRenderer {
     if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError('link takes a path that starts with /')
     return publicUrl + path
   })
+  // Compiled up front: a missing or broken template shows at start, and no use case reads the disk
+  // inside its transaction. Plain text and subjects are not HTML: escaping would show "&amp;" to the reader.
+  const folder = join(templatesDir, 'mail')
   const compiled = new Map<string, TemplateDelegate>()
-  const template = (file: string, escape: boolean): TemplateDelegate => {
-    let compiledTemplate = compiled.get(file)
-    if (compiledTemplate === undefined) {
-      // Plain text and subjects are not HTML: escaping would show "&amp;" to the reader.
-      compiledTemplate = hbs.compile(readFileSync(join(templatesDir, 'mail', file), 'utf8'), { noEscape: !escape, strict: true })
-      compiled.set(file, compiledTemplate)
-    }
-    return compiledTemplate
+  for (const file of readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.hbs'))) {
+    const escape = file.endsWith('.html.hbs')
+    compiled.set(file, hbs.compile(readFileSync(join(folder, file), 'utf8'), { noEscape: !escape, strict: true }))
+  }
+  const template = (file: string): TemplateDelegate => {
+    const found = compiled.get(file)
+    if (found === undefined) throw new TypeError(`no mail template ${file}`)
+    return found
   }
 
   return {
@@ -41,9 +44,9 @@ export function createMailRenderer (publicUrl: string): MailRenderer {
       const context = { ...data, publicUrl }
       return {
         // One line: a header cannot carry a line break.
-        subject: template(`${name}.subject.hbs`, false)(context).replace(/\s+/g, ' ').trim(),
-        text: template('layouts/layout.text.hbs', false)({ ...context, body: template(`${name}.text.hbs`, false)(context) }),
-        html: template('layouts/layout.html.hbs', true)({ ...context, body: template(`${name}.html.hbs`, true)(context) })
+        subject: template(`${name}.subject.hbs`)(context).replace(/\s+/g, ' ').trim(),
+        text: template('layouts/layout.text.hbs')({ ...context, body: template(`${name}.text.hbs`)(context) }),
+        html: template('layouts/layout.html.hbs')({ ...context, body: template(`${name}.html.hbs`)(context) })
       }
     }
   }

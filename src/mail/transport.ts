@@ -17,13 +17,14 @@ export interface OutgoingMail {
 
 export interface MailTransport {
   readonly kind: 'smtp' | 'file'
-  /** Resolves once the message is accepted; rejects with nodemailer's error (code, responseCode). */
-  send (mail: OutgoingMail): Promise<{ location: string }>
+  /** Resolves once the message is accepted; rejects with nodemailer's error (code, responseCode, command). */
+  send (mail: OutgoingMail, signal?: AbortSignal): Promise<{ location: string }>
   close (): void
 }
 
-function message (mail: OutgoingMail) {
+function message (mail: OutgoingMail, signal?: AbortSignal) {
   return {
+    signal,
     messageId: mail.messageId,
     from: mail.from,
     to: mail.to,
@@ -60,8 +61,8 @@ function smtpTransport (url: string, timeoutMs: number): MailTransport {
   const transporter = nodemailer.createTransport(smtpOptions(url, timeoutMs))
   return {
     kind: 'smtp',
-    async send (mail) {
-      const info = await transporter.sendMail(message(mail))
+    async send (mail, signal) {
+      const info = await transporter.sendMail(message(mail, signal))
       return { location: `smtp ${info.response}` }
     },
     close () { transporter.close() }
@@ -72,8 +73,8 @@ function fileTransport (folder: string): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' })
   return {
     kind: 'file',
-    async send (mail) {
-      const info = await transporter.sendMail(message(mail))
+    async send (mail, signal) {
+      const info = await transporter.sendMail(message(mail, signal))
       mkdirSync(folder, { recursive: true, mode: 0o700 })
       // Named by the message's id: a retry after a crash rewrites the same file, never a second copy.
       const name = `${mail.date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${mail.messageId.replace(/[^A-Za-z0-9@.-]/g, '')}.eml`

@@ -4,7 +4,7 @@ import type { Executor } from '../db/database.js'
 import { claimMail, dueMailIds, findMail, insertMail, listMail, markMailFailed, markMailSent, requeueFailedMail, scheduleMailRetry } from '../db/mail-outbox.js'
 import type { MailOutboxRow } from '../db/schema.js'
 import { isEmailAddress } from '../domain/email.js'
-import { describeFailure, isPermanentFailure, messageIdFor, retryDelayMs, type DeliveryFailure, type MailStatus } from '../domain/mail-delivery.js'
+import { classifyFailure, describeFailure, messageIdFor, retryDelayMs, type DeliveryFailure, type MailStatus } from '../domain/mail-delivery.js'
 import { InvalidStateError, NotFoundError, invalidInput } from '../errors.js'
 import type { MailTransport } from '../mail/transport.js'
 import { appendAuditEvent } from './audit.js'
@@ -35,6 +35,7 @@ export async function queueMail (trx: Executor, ctx: ServiceContext, mail: MailT
     attempts: 0,
     next_attempt_at: at,
     lease_until: null,
+    claim_id: null,
     last_error: null,
     created_at: at,
     sent_at: null
@@ -46,32 +47,48 @@ export interface DeliveryReport {
   sent: number
   retrying: number
   failed: number
+  /** Attempts whose claim was lost (the lease ran out and another worker took over): their result was dropped. */
+  lost: number
 }
 
 export type DeliverySettings = Pick<Config['mail'], 'maxAttempts' | 'retryBaseMs' | 'retryMaxMs' | 'batchSize' | 'leaseMs'>
 
 function asFailure (error: unknown): DeliveryFailure {
-  const { code, responseCode, message } = error as { code?: unknown, responseCode?: unknown, message?: unknown }
+  const { code, responseCode, command, message } = error as { code?: unknown, responseCode?: unknown, command?: unknown, message?: unknown }
   return {
     code: typeof code === 'string' ? code : undefined,
     responseCode: typeof responseCode === 'number' ? responseCode : undefined,
+    command: typeof command === 'string' ? command : undefined,
     message: typeof message === 'string' ? message : String(error)
   }
 }
 
 /**
- * One pass of the delivery worker. Each message is claimed in its own short transaction,
- * sent outside any transaction (network I/O never holds the database), then marked.
+ * One pass of the delivery worker. Each message is claimed in its own short transaction, sent outside
+ * any transaction (network I/O never holds the database) within half its lease, then marked under its
+ * claim. `stop` ends the pass between messages and aborts a send in progress.
  */
-export async function deliverDueMail (ctx: ServiceContext, transport: MailTransport, settings: DeliverySettings): Promise<DeliveryReport> {
-  const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0 }
+export async function deliverDueMail (ctx: ServiceContext, transport: MailTransport, settings: DeliverySettings, stop?: AbortSignal): Promise<DeliveryReport> {
+  const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, lost: 0 }
   const ids = await dueMailIds(ctx.db, nowIso(ctx), settings.batchSize)
   for (const id of ids) {
+    if (stop?.aborted === true) break
     const now = ctx.clock.now()
+    const claim = { id, claimId: newId(ctx) }
     const leaseUntil = new Date(now.getTime() + settings.leaseMs).toISOString()
-    const mail = await ctx.db.transaction().execute(async (trx) => await claimMail(trx, id, now.toISOString(), leaseUntil))
+    const mail = await ctx.db.transaction().execute(async (trx) => await claimMail(trx, id, claim.claimId, now.toISOString(), leaseUntil))
     if (mail === undefined) continue
+
+    if (mail.attempts > settings.maxAttempts) {
+      // Taken over from workers that stopped while sending it, more often than it may be tried.
+      await markMailFailed(ctx.db, claim, `gave up after ${mail.attempts - 1} attempts: the worker sending it stopped`)
+      report.failed++
+      continue
+    }
+
+    let failure: DeliveryFailure | undefined
     try {
+      const deadline = AbortSignal.timeout(Math.floor(settings.leaseMs / 2))
       await transport.send({
         messageId: mail.message_id,
         from: mail.from_address,
@@ -80,21 +97,33 @@ export async function deliverDueMail (ctx: ServiceContext, transport: MailTransp
         text: mail.text_body,
         html: mail.html_body,
         date: new Date(mail.created_at)
-      })
-      await markMailSent(ctx.db, id, nowIso(ctx))
-      report.sent++
+      }, stop === undefined ? deadline : AbortSignal.any([stop, deadline]))
     } catch (error) {
-      const failure = asFailure(error)
-      const reason = describeFailure(failure)
-      if (isPermanentFailure(failure) || mail.attempts >= settings.maxAttempts) {
-        await markMailFailed(ctx.db, id, mail.attempts >= settings.maxAttempts && !isPermanentFailure(failure) ? `gave up after ${mail.attempts} attempts: ${reason}` : reason)
-        report.failed++
-      } else {
-        const next = new Date(ctx.clock.now().getTime() + retryDelayMs(mail.attempts, settings.retryBaseMs, settings.retryMaxMs))
-        await scheduleMailRetry(ctx.db, id, next.toISOString(), reason)
-        report.retrying++
-      }
+      failure = asFailure(error)
     }
+
+    // Marking is outside the try: a database error after a delivered send must not pass for a failed send.
+    if (failure === undefined) {
+      if (await markMailSent(ctx.db, claim, nowIso(ctx))) report.sent++
+      else report.lost++
+      continue
+    }
+    const kind = classifyFailure(failure)
+    const reason = describeFailure(failure)
+    let marked: boolean
+    if (kind === 'permanent') {
+      marked = await markMailFailed(ctx.db, claim, reason)
+      if (marked) report.failed++
+    } else if (mail.attempts >= settings.maxAttempts) {
+      marked = await markMailFailed(ctx.db, claim, `gave up after ${mail.attempts} attempts: ${reason}`)
+      if (marked) report.failed++
+    } else {
+      const next = new Date(ctx.clock.now().getTime() + retryDelayMs(mail.attempts, settings.retryBaseMs, settings.retryMaxMs))
+      marked = await scheduleMailRetry(ctx.db, claim, next.toISOString(), reason)
+      if (marked) report.retrying++
+    }
+    if (!marked) report.lost++
+    if (kind === 'server') break
   }
   return report
 }

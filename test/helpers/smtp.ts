@@ -13,23 +13,42 @@ export interface TestSmtp {
   received: ParsedMail[]
   /** Message-IDs of every DATA phase, accepted or refused. */
   attempts: string[]
+  /** Resolves when the next message's DATA has been read. */
+  nextData: () => Promise<void>
   /** Answer the next DATA phases with these refusals, in order, then accept. */
   refuse: (...refusals: SmtpRefusal[]) => void
   close: () => Promise<void>
 }
 
-export async function startSmtp (t: Test, port = 0): Promise<TestSmtp> {
+export interface SmtpOptions {
+  port?: number
+  host?: string
+  /** When set, AUTH is required and only this user and password are accepted. */
+  credentials?: { user: string, pass: string }
+  /** Never answer the end of DATA: a send that hangs until it is aborted. */
+  hang?: boolean
+}
+
+export async function startSmtp (t: Test, { port = 0, host = '127.0.0.1', credentials, hang = false }: SmtpOptions = {}): Promise<TestSmtp> {
   const received: ParsedMail[] = []
   const attempts: string[] = []
   const refusals: SmtpRefusal[] = []
+  const waiters: (() => void)[] = []
   const server = new SMTPServer({
     // Its bundled certificate has expired: no STARTTLS, as ../shared/STACK.md says.
     disabledCommands: ['STARTTLS'],
-    authOptional: true,
+    authOptional: credentials === undefined,
+    allowInsecureAuth: true,
     logger: false,
+    onAuth (auth, _session, callback) {
+      if (credentials !== undefined && auth.username === credentials.user && auth.password === credentials.pass) callback(null, { user: auth.username })
+      else callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }))
+    },
     onData (stream, _session, callback) {
       simpleParser(stream).then((mail) => {
         attempts.push(mail.messageId ?? '')
+        for (const waiter of waiters.splice(0)) waiter()
+        if (hang) return
         const refusal = refusals.shift()
         if (refusal !== undefined) {
           callback(Object.assign(new Error(refusal.message), { responseCode: refusal.responseCode }))
@@ -42,7 +61,7 @@ export async function startSmtp (t: Test, port = 0): Promise<TestSmtp> {
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => { resolve() })
+    server.listen(port, host, () => { resolve() })
   })
   const actual = (server.server.address() as AddressInfo).port
   let closed = false
@@ -52,5 +71,5 @@ export async function startSmtp (t: Test, port = 0): Promise<TestSmtp> {
     await new Promise<void>((resolve) => { server.close(() => { resolve() }) })
   }
   t.teardown(close)
-  return { url: `smtp://127.0.0.1:${actual}`, port: actual, received, attempts, refuse: (...r) => { refusals.push(...r) }, close }
+  return { url: `smtp://${host}:${actual}`, port: actual, received, attempts, refuse: (...r) => { refusals.push(...r) }, nextData: async () => { await new Promise<void>((resolve) => waiters.push(resolve)) }, close }
 }

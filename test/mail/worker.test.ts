@@ -4,8 +4,9 @@ import { startMailWorker } from '../../src/mail/outbox-worker.js'
 t.test('the worker runs a pass at once, and stop waits for the pass in progress', async (t) => {
   let passes = 0
   let finish!: () => void
+  let signal: AbortSignal | undefined
   const worker = startMailWorker({
-    pass: async () => { passes++; await new Promise<void>((resolve) => { finish = resolve }) },
+    pass: async (stop) => { passes++; signal = stop; await new Promise<void>((resolve) => { finish = resolve }) },
     intervalMs: 3600000,
     onError: (error) => { t.fail(String(error)) }
   })
@@ -13,6 +14,7 @@ t.test('the worker runs a pass at once, and stop waits for the pass in progress'
   let stopped = false
   const stopping = worker.stop().then(() => { stopped = true })
   await Promise.resolve()
+  t.equal(signal?.aborted, true, 'the pass in progress is told to stop')
   t.equal(stopped, false, 'stop waits while a pass is running')
   finish()
   await stopping

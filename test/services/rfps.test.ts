@@ -98,6 +98,15 @@ t.test('an owner\'s publication is mailed to them through the outbox, in the sam
   t.match(mail[0]?.text_body, String(published?.data.documentHash), 'the mail carries the hash the log records')
 })
 
+t.test('a publication whose mail cannot be queued is not published', async (t) => {
+  const { ctx, owner } = await withOwner(t)
+  const { id } = await createRfpDraft(ctx, owner, securityAuditRfp(T0))
+  await sql`CREATE TRIGGER refuse_mail BEFORE INSERT ON mail_outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`.execute(ctx.db)
+  await t.rejects(publishRfp(ctx, owner, id), /outbox refused/)
+  t.equal(await findRfpState(ctx, id), 'draft')
+  t.notOk((await readAuditEvents(ctx.db, 0, 10)).some((e) => e.type === 'rfp.published'), 'no publication event either')
+})
+
 t.test('publishing an unknown RFP is a 404', async (t) => {
   const { ctx, owner } = await withOwner(t)
   await t.rejects(publishRfp(ctx, owner, 'nope'), { statusCode: 404, code: 'SL_NOT_FOUND' })

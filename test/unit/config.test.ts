@@ -67,6 +67,8 @@ t.test('a bad value gives one line naming the key, its source and the problem, n
     [{ SHORTLIST_DATA_DIR: '' }, 'config: dataDir (SHORTLIST_DATA_DIR): must not have fewer than 1 characters'],
     [{ SHORTLIST_MAIL_URL: 'http://mail.example.org' }, 'config: mail.url (SHORTLIST_MAIL_URL): must be empty or smtp://[user:pass@]host[:port] or smtps://…, with no path or query'],
     [{ SHORTLIST_MAIL_URL: 'smtp://u:secret@mail.example.org?tls.rejectUnauthorized=false' }, 'config: mail.url (SHORTLIST_MAIL_URL): must be empty or smtp://[user:pass@]host[:port] or smtps://…, with no path or query'],
+    [{ SHORTLIST_MAIL_URL: 'smtp://u:50%off@mail.example.org' }, 'config: mail.url (SHORTLIST_MAIL_URL): the user name or password has a % that does not start an escape (write %25 for %)'],
+    [{ SHORTLIST_MAIL_LEASE_MS: '30000' }, 'config: mail.leaseMs (SHORTLIST_MAIL_LEASE_MS): must be at least twice mail.sendTimeoutMs, so a send ends before its lease does'],
     [{ SHORTLIST_MAIL_FROM: 'Shortlist' }, 'config: mail.from (SHORTLIST_MAIL_FROM): must be an address such as "Shortlist <rfp@example.org>"'],
     [{ SHORTLIST_MAIL_RETRY_MAX_MS: '1000' }, 'config: mail.retryMaxMs (SHORTLIST_MAIL_RETRY_MAX_MS): must not be less than mail.retryBaseMs'],
     [{ SHORTLIST_HTTP_TRUST_PROXY: 'yes please' }, "config: http.trustProxy (SHORTLIST_HTTP_TRUST_PROXY): must be Which X-Forwarded-For entries to believe: false (none), a number of proxy hops, or the proxies' addresses/CIDRs, comma-separated; true trusts any sender"]
