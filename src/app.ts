@@ -10,15 +10,21 @@ import errors from './http/plugins/errors.js'
 import gracefulClose from './http/plugins/graceful-close.js'
 import security from './http/plugins/security.js'
 import services from './http/plugins/services.js'
+import sessions from './http/plugins/sessions.js'
 import staticAssets from './http/plugins/static-assets.js'
 import views from './http/plugins/views.js'
 import health from './http/routes/health.js'
 import home from './http/routes/public/home.js'
 import rfp from './http/routes/public/rfp.js'
+import signIn from './http/routes/public/sign-in.js'
+import vendorPortal from './http/routes/vendor/portal.js'
+import vendorRegister from './http/routes/vendor/register.js'
 
 export interface AppDeps {
   clock: Clock
   random: RandomSource
+  /** Where log lines go (standard output when absent): tests capture them to check nothing secret is logged. */
+  logStream: { write: (line: string) => void }
 }
 
 /**
@@ -48,6 +54,7 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
       ? false
       : {
           level: config.log.level,
+          ...(deps.logStream !== undefined ? { stream: deps.logStream } : {}),
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '[redacted]' },
           serializers: {
             // Paths only: query strings can carry tokens.
@@ -68,10 +75,14 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
   await app.register(views, { cache: config.views.cache, publicUrl: config.publicUrl })
   await app.register(errors)
   await app.register(staticAssets)
+  await app.register(sessions, { config, random })
 
   // Stable across restarts, so the heartbeat table keeps one row per instance rather than one per boot.
   await app.register(health, { instance: `${hostname()}:${config.port}` })
   await app.register(home, { pageSize: config.limits.pageSize, maxPage: config.limits.maxPage })
   await app.register(rfp)
+  await app.register(signIn, { config })
+  await app.register(vendorRegister, { config })
+  await app.register(vendorPortal, { pageSize: config.limits.pageSize })
   return app
 }

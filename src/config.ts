@@ -33,6 +33,16 @@ export const ConfigSchema = Type.Object({
   log: Type.Object({
     level: LogLevel
   }, { additionalProperties: false }),
+  session: Type.Object({
+    secret: Type.String({ description: 'Signs the session cookie (32 characters or more). Empty: made on first start and kept in <dataDir>/session-secret' }),
+    idleTimeoutMs: Type.Integer({ minimum: 60000, maximum: 604800000, description: 'A session ends after this long unused' }),
+    absoluteTimeoutMs: Type.Integer({ minimum: 60000, maximum: 2592000000, description: 'A session ends this long after sign-in, however busy' })
+  }, { additionalProperties: false }),
+  signIn: Type.Object({
+    linksPerHour: Type.Integer({ minimum: 1, maximum: 100, description: 'Sign-in links one account is sent per hour at most; more requests get the same answer and no mail' }),
+    attemptsPerWindow: Type.Integer({ minimum: 1, maximum: 10000, description: 'Sign-in and registration requests one client address may make per window' }),
+    windowMs: Type.Integer({ minimum: 1000, maximum: 86400000, description: 'The rate-limit window' })
+  }, { additionalProperties: false }),
   http: Type.Object({
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 104857600, description: 'Largest request body accepted' }),
     trustProxy: Type.Union([
@@ -189,6 +199,8 @@ function checkMeaning (config: Config, sources: Map<string, string>): void {
   const from = /<([^<>]+)>\s*$/.exec(config.mail.from)?.[1] ?? config.mail.from
   if (!isEmailAddress(from.trim())) throw new ConfigError(`config: ${where('mail.from')}: must be an address such as "Shortlist <rfp@example.org>"`)
   if (config.mail.leaseMs < 2 * config.mail.sendTimeoutMs) throw new ConfigError(`config: ${where('mail.leaseMs')}: must be at least twice mail.sendTimeoutMs, so a send ends before its lease does`)
+  if (config.session.secret !== '' && config.session.secret.length < 32) throw new ConfigError(`config: ${where('session.secret')}: must be at least 32 characters`)
+  if (config.session.absoluteTimeoutMs < config.session.idleTimeoutMs) throw new ConfigError(`config: ${where('session.absoluteTimeoutMs')}: must not be less than session.idleTimeoutMs`)
   if (config.mail.retryMaxMs < config.mail.retryBaseMs) throw new ConfigError(`config: ${where('mail.retryMaxMs')}: must not be less than mail.retryBaseMs`)
   if (!isTimeZone(config.timeZone)) throw new ConfigError(`config: ${where('timeZone')}: is not an IANA time zone (e.g. Europe/Berlin, UTC)`)
 }

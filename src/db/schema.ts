@@ -1,5 +1,5 @@
 // Table definitions: the row types every query is checked against. Instants are ISO 8601 UTC text.
-import type { Insertable, Selectable } from 'kysely'
+import type { ColumnType, Insertable, Selectable } from 'kysely'
 
 export interface UsersTable {
   id: string
@@ -9,6 +9,42 @@ export interface UsersTable {
   display_name: string
   is_admin: number
   created_at: string
+  /** Set when an admin disables the account: no sign-in, every session ended. */
+  disabled_at: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface VendorOrganisationsTable {
+  id: string
+  name: string
+  name_normalized: string
+  website: string | null
+  created_at: string
+}
+
+export interface VendorContactsTable {
+  user_id: string
+  organisation_id: string
+  created_at: string
+}
+
+export interface SessionsTable {
+  id_hash: string
+  user_id: string | null
+  data: string
+  created_at: string
+  last_seen_at: string
+  idle_expires_at: string
+  absolute_expires_at: string
+  user_agent: string | null
+}
+
+export interface SignInTokensTable {
+  token_hash: string
+  user_id: string
+  purpose: string
+  created_at: string
+  expires_at: string
+  used_at: string | null
 }
 
 export interface RfpsTable {
@@ -84,6 +120,10 @@ export interface Database {
   audit_events: AuditEventsTable
   heartbeats: HeartbeatsTable
   mail_outbox: MailOutboxTable
+  vendor_organisations: VendorOrganisationsTable
+  vendor_contacts: VendorContactsTable
+  sessions: SessionsTable
+  sign_in_tokens: SignInTokensTable
 }
 
 export type UserRow = Selectable<UsersTable>

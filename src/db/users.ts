@@ -1,8 +1,9 @@
 // Queries on users.
 import type { Executor } from './database.js'
+import type { Insertable } from 'kysely'
 import type { UserRow, UsersTable } from './schema.js'
 
-export async function insertUser (db: Executor, row: UsersTable): Promise<void> {
+export async function insertUser (db: Executor, row: Insertable<UsersTable>): Promise<void> {
   await db.insertInto('users').values(row).execute()
 }
 

@@ -18,7 +18,7 @@ export async function seedDemo (ctx: ServiceContext): Promise<DemoResult> {
   const at = { ...ctx, clock }
 
   const { id: chairId } = await createUser(at, null, { email: 'chair@driftwood.example', displayName: 'Robin Okafor (working group chair)' })
-  const chair = { kind: 'user' as const, userId: chairId, isAdmin: false }
+  const chair = { kind: 'user' as const, userId: chairId, isAdmin: false, organisationId: null }
   const { id } = await createRfpDraft(at, chair, securityAuditRfp(seededAt))
   clock.set(new Date(seededAt.getTime() - 3 * DAY))
   await publishRfp(at, chair, id)

@@ -2,7 +2,7 @@
 
 export type Actor =
   | { kind: 'anonymous' }
-  | { kind: 'user', userId: string, isAdmin: boolean }
+  | { kind: 'user', userId: string, isAdmin: boolean, organisationId: string | null }
 
 export type UserActor = Extract<Actor, { kind: 'user' }>
 
@@ -17,6 +17,7 @@ export interface RfpResource {
 
 export type Request =
   | { action: 'rfp.draft' }
+  | { action: 'vendor.portal' }
   | { action: 'rfp.view', rfp: RfpResource }
   | { action: 'rfp.publish', rfp: RfpResource }
 
@@ -32,8 +33,12 @@ function isOwner (actor: Actor, rfp: RfpResource): boolean {
 export function decide (actor: Actor, request: Request): Decision {
   switch (request.action) {
     case 'rfp.draft':
-      // Narrowed to committee members and admins when accounts and roles arrive.
-      return actor.kind === 'user' ? allow : refuse('sign in to draft an RFP')
+      // Narrowed further (to people with a committee role) when roles arrive; vendors never draft.
+      if (actor.kind === 'anonymous') return refuse('sign in to draft an RFP')
+      return actor.organisationId === null ? allow : refuse('vendor contacts cannot draft RFPs')
+    case 'vendor.portal':
+      if (actor.kind === 'anonymous') return refuse('sign in to use the vendor portal')
+      return actor.organisationId !== null ? allow : refuse('the vendor portal is for vendor contacts')
     case 'rfp.view':
       if (request.rfp.publishedAt !== null || isOwner(actor, request.rfp)) return allow
       return refuse('a draft is visible to its owners only')

@@ -8,6 +8,7 @@ import { testConfig } from '../helpers/app.js'
 
 const FIRST = '2026_11_29_020000_create_core_tables'
 const OUTBOX = '2026_11_29_030000_create_mail_outbox'
+const VENDORS = '2026_11_29_040000_create_vendor_sign_in'
 const CORE_TABLES = ['audit_events', 'heartbeats', 'rfp_versions', 'rfps', 'users']
 
 async function tables (db: ReturnType<typeof openDatabase>): Promise<string[]> {
@@ -55,18 +56,17 @@ t.test(`${FIRST}: up from an empty database, down, and up again`, async (t) => {
 t.test(`${OUTBOX}: from an empty database, and from the previous schema with data in it`, async (t) => {
   const empty = openDatabase(testConfig(t))
   t.teardown(async () => { await empty.destroy() })
-  t.same((await migrateToLatest(empty)).applied.map((m) => m.name), [FIRST, OUTBOX])
+  t.same((await migrateTo(empty, OUTBOX)).applied.map((m) => m.name), [FIRST, OUTBOX])
   t.same(await tables(empty), [...CORE_TABLES, 'mail_outbox'].sort())
-  t.ok((await migrationStatus(empty)).every((m) => m.executedAt !== undefined))
 
   const db = openDatabase(testConfig(t))
   t.teardown(async () => { await db.destroy() })
   await migrateTo(db, FIRST)
   await db.insertInto('users').values({ id: 'u1', email: 'a@example.org', email_normalized: 'a@example.org', display_name: 'A', is_admin: 0, created_at: 'x' }).execute()
-  const up = await migrateToLatest(db)
+  const up = await migrateTo(db, OUTBOX)
   t.same(up.applied.map((m) => m.name), [OUTBOX])
   t.same(await db.selectFrom('users').select('id').execute(), [{ id: 'u1' }], 'existing rows are kept')
-  await db.insertInto('mail_outbox').values({ id: 'm1', message_id: '<m1@x>', template: 't', from_address: 'f@x.org', to_address: 'a@example.org', subject: 's', text_body: 't', html_body: 'h', status: 'pending', attempts: 0, next_attempt_at: 'x', lease_until: null, last_error: null, created_at: 'x', sent_at: null }).execute()
+  await db.insertInto('mail_outbox').values({ id: 'm1', message_id: '<m1@x>', template: 't', from_address: 'f@x.org', to_address: 'a@example.org', subject: 's', text_body: 't', html_body: 'h', status: 'pending', attempts: 0, next_attempt_at: 'x', lease_until: null, claim_id: null, last_error: null, created_at: 'x', sent_at: null }).execute()
   t.same((await migrateDown(db)).applied, [{ name: OUTBOX, direction: 'Down' }])
   t.same(await tables(db), CORE_TABLES, 'down drops the outbox only')
 })
@@ -110,4 +110,21 @@ t.test('foreign keys are enforced', async (t) => {
   t.teardown(async () => { await db.destroy() })
   await migrateToLatest(db)
   await t.rejects(db.insertInto('rfps').values({ id: 'r', slug: 's', state: 'draft', current_version: 1, created_by: 'nobody', created_at: 'x', updated_at: 'x', published_at: null }).execute(), /FOREIGN KEY/)
+})
+
+t.test(`${VENDORS}: from an empty database, and from the previous schema with users in it`, async (t) => {
+  const empty = openDatabase(testConfig(t))
+  t.teardown(async () => { await empty.destroy() })
+  t.same((await migrateTo(empty, VENDORS)).applied.map((m) => m.name), [FIRST, OUTBOX, VENDORS])
+  t.same(await tables(empty), [...CORE_TABLES, 'mail_outbox', 'sessions', 'sign_in_tokens', 'vendor_contacts', 'vendor_organisations'].sort())
+
+  const db = openDatabase(testConfig(t))
+  t.teardown(async () => { await db.destroy() })
+  await migrateTo(db, OUTBOX)
+  await db.insertInto('users').values({ id: 'u1', email: 'a@example.org', email_normalized: 'a@example.org', display_name: 'A', is_admin: 0, created_at: 'x' }).execute()
+  t.same((await migrateTo(db, VENDORS)).applied.map((m) => m.name), [VENDORS])
+  t.same(await db.selectFrom('users').select(['id', 'disabled_at']).execute(), [{ id: 'u1', disabled_at: null }], 'existing users are active')
+  t.same((await migrateTo(db, OUTBOX)).applied, [{ name: VENDORS, direction: 'Down' }])
+  t.same(await db.selectFrom('users').select('id').execute(), [{ id: 'u1' }], 'down keeps the users')
+  t.same(await tables(db), [...CORE_TABLES, 'mail_outbox'].sort())
 })

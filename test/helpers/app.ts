@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
-import { buildApp } from '../../src/app.js'
+import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { openDatabase, type Db } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
@@ -45,7 +45,7 @@ export async function testContext (t: Test, config = testConfig(t), now = T0): P
 /** A signed-up user who can draft RFPs. */
 export async function createOwner (ctx: ServiceContext, email = 'owner@example.org'): Promise<UserActor> {
   const { id } = await createUser(ctx, null, { email, displayName: 'Owner' })
-  return { kind: 'user', userId: id, isAdmin: false }
+  return { kind: 'user', userId: id, isAdmin: false, organisationId: null }
 }
 
 export interface TestApp {
@@ -54,11 +54,11 @@ export interface TestApp {
   config: Config
 }
 
-export async function buildTestApp (t: Test, { demo = false, config: overrides = {}, now = T0 }: { demo?: boolean, config?: Record<string, unknown>, now?: Date } = {}): Promise<TestApp> {
+export async function buildTestApp (t: Test, { demo = false, config: overrides = {}, now = T0, logStream }: { demo?: boolean, config?: Record<string, unknown>, now?: Date, logStream?: AppDeps['logStream'] } = {}): Promise<TestApp> {
   const config = testConfig(t, overrides)
   const ctx = await testContext(t, config, now)
   if (demo) await seedDemo(ctx)
-  const app = await buildApp(config, { clock: ctx.clock, random: seededRandom('app') })
+  const app = await buildApp(config, { clock: ctx.clock, random: seededRandom('app'), ...(logStream !== undefined ? { logStream } : {}) })
   t.teardown(async () => { await app.close() })
   return { app, ctx, config }
 }

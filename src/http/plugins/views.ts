@@ -4,6 +4,13 @@ import fp from 'fastify-plugin'
 import { templatesDir } from '../../paths.js'
 import { createHandlebars } from '../../views/handlebars.js'
 
+declare module 'fastify' {
+  interface FastifyReply {
+    /** Merged into every page's context by @fastify/view (it declares the decorator, not its type). */
+    locals: Record<string, unknown>
+  }
+}
+
 export interface ViewsOptions {
   cache: boolean
   publicUrl: string

@@ -3,9 +3,10 @@ import { ANONYMOUS, decide, type Actor, type RfpResource } from '../../../src/do
 
 const actors: Record<string, Actor> = {
   anonymous: ANONYMOUS,
-  owner: { kind: 'user', userId: 'owner', isAdmin: false },
-  stranger: { kind: 'user', userId: 'someone-else', isAdmin: false },
-  admin: { kind: 'user', userId: 'admin', isAdmin: true }
+  owner: { kind: 'user', userId: 'owner', isAdmin: false, organisationId: null },
+  stranger: { kind: 'user', userId: 'someone-else', isAdmin: false, organisationId: null },
+  admin: { kind: 'user', userId: 'admin', isAdmin: true, organisationId: null },
+  vendor: { kind: 'user', userId: 'vendor', isAdmin: false, organisationId: 'org-a' }
 }
 const draft: RfpResource = { createdBy: 'owner', publishedAt: null }
 const published: RfpResource = { createdBy: 'owner', publishedAt: '2026-12-01T09:00:00.000Z' }
@@ -16,15 +17,17 @@ function row (decideFor: (actor: Actor) => boolean): Record<string, boolean> {
 
 t.test('every action × every kind of actor', async (t) => {
   t.same({
+    'vendor.portal': row((a) => decide(a, { action: 'vendor.portal' }).allowed),
     'rfp.draft': row((a) => decide(a, { action: 'rfp.draft' }).allowed),
     'rfp.view draft': row((a) => decide(a, { action: 'rfp.view', rfp: draft }).allowed),
     'rfp.view published': row((a) => decide(a, { action: 'rfp.view', rfp: published }).allowed),
     'rfp.publish draft': row((a) => decide(a, { action: 'rfp.publish', rfp: draft }).allowed)
   }, {
-    'rfp.draft': { anonymous: false, owner: true, stranger: true, admin: true },
-    'rfp.view draft': { anonymous: false, owner: true, stranger: false, admin: false },
-    'rfp.view published': { anonymous: true, owner: true, stranger: true, admin: true },
-    'rfp.publish draft': { anonymous: false, owner: true, stranger: false, admin: false }
+    'vendor.portal': { anonymous: false, owner: false, stranger: false, admin: false, vendor: true },
+    'rfp.draft': { anonymous: false, owner: true, stranger: true, admin: true, vendor: false },
+    'rfp.view draft': { anonymous: false, owner: true, stranger: false, admin: false, vendor: false },
+    'rfp.view published': { anonymous: true, owner: true, stranger: true, admin: true, vendor: true },
+    'rfp.publish draft': { anonymous: false, owner: true, stranger: false, admin: false, vendor: false }
   })
 })
 

@@ -1,0 +1,25 @@
+// Single-use sign-in tokens, kept only as their hashes.
+import type { Executor } from './database.js'
+import type { SignInTokensTable } from './schema.js'
+
+export async function insertSignInToken (db: Executor, row: SignInTokensTable): Promise<void> {
+  await db.insertInto('sign_in_tokens').values(row).execute()
+}
+
+export async function findSignInToken (db: Executor, tokenHash: string, purpose: string) {
+  const row = await db.selectFrom('sign_in_tokens').selectAll().where('token_hash', '=', tokenHash).where('purpose', '=', purpose).executeTakeFirst()
+  return row === undefined ? undefined : { userId: row.user_id, expiresAt: row.expires_at, usedAt: row.used_at }
+}
+
+/** Marks a token used; false when it was used meanwhile, so two requests cannot both consume it. */
+export async function markSignInTokenUsed (db: Executor, tokenHash: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('sign_in_tokens').set({ used_at: at }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function countRecentSignInTokens (db: Executor, userId: string, purpose: string, since: string): Promise<number> {
+  const { n } = await db.selectFrom('sign_in_tokens').select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('user_id', '=', userId).where('purpose', '=', purpose).where('created_at', '>=', since)
+    .executeTakeFirstOrThrow()
+  return Number(n)
+}

@@ -1,0 +1,71 @@
+// Sessions (@fastify/session over the database), form bodies, CSRF tokens, rate limits, and who is signed in.
+import cookie from '@fastify/cookie'
+import csrf from '@fastify/csrf-protection'
+import formbody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
+import session, { type SessionStore } from '@fastify/session'
+import type { Session } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Config } from '../../config.js'
+import type { RandomSource } from '../../deps.js'
+import { loadOrCreateSecret } from '../../secrets.js'
+import { endSession, loadSession, storeSession, type SessionData } from '../../services/sessions.js'
+import { getViewer, type Viewer } from '../../services/vendors.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    viewer: Viewer | null
+  }
+}
+
+declare module '@fastify/session' {
+  interface FastifySessionObject {
+    userId?: string
+  }
+}
+
+export default fp<{ config: Config, random: RandomSource }>(async (app, { config, random }) => {
+  // Secure cookies need https; over plain http (a laptop) the cookie must go without the flag and the
+  // __Host- prefix, which requires it.
+  const secure = config.publicUrl.startsWith('https:')
+  const limits = config.session
+  const store: SessionStore = {
+    get: (sessionId, done) => { loadSession(app.ctx, sessionId, limits).then((data) => { done(null, (data ?? null) as Session | null) }, done) },
+    set: (sessionId, value, done) => {
+      // The cookie's own options are not data: the server decides when a session ends.
+      const { cookie: _cookie, ...data } = JSON.parse(JSON.stringify(value)) as SessionData & { cookie?: unknown }
+      storeSession(app.ctx, sessionId, data, undefined, limits).then(() => { done() }, done)
+    },
+    destroy: (sessionId, done) => { endSession(app.ctx, sessionId).then(() => { done() }, done) }
+  }
+
+  await app.register(cookie)
+  await app.register(session, {
+    secret: config.session.secret !== '' ? config.session.secret : loadOrCreateSecret(config.dataDir, 'session-secret', random),
+    cookieName: secure ? '__Host-shortlist' : 'shortlist',
+    // No maxAge: a browser-session cookie; the idle and absolute limits are enforced by the store.
+    cookie: { secure, httpOnly: true, sameSite: 'lax', path: '/' },
+    saveUninitialized: false,
+    store
+  })
+  await app.register(formbody, { bodyLimit: config.http.bodyLimitBytes })
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/session',
+    getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf
+  })
+  await app.register(rateLimit, { global: false })
+
+  app.decorateRequest('viewer', null)
+  app.addHook('preHandler', async (request, reply) => {
+    const userId = request.session.userId
+    if (typeof userId !== 'string') return
+    const viewer = await getViewer(app.ctx, userId)
+    if (viewer === undefined) {
+      // The account was disabled or removed since sign-in.
+      await request.session.destroy()
+      return
+    }
+    request.viewer = viewer
+    reply.locals = { ...reply.locals, viewer, csrfToken: reply.generateCsrf() }
+  })
+}, { name: 'shortlist-sessions', dependencies: ['shortlist-services', 'shortlist-views'] })

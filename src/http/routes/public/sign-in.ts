@@ -1,0 +1,59 @@
+// Sign-in by magic link: ask for a link, confirm it with a POST (mail scanners only GET), sign out.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { Config } from '../../../config.js'
+import { consumeSignInLink, requestSignInLink } from '../../../services/sign-in.js'
+
+export const CsrfField = Type.String({ minLength: 1, maxLength: 200 })
+const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The token from the sign-in link' })
+
+const signIn: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const rateLimit = { max: config.signIn.attemptsPerWindow, timeWindow: config.signIn.windowMs }
+
+  app.get('/sign-in', async (request, reply) => {
+    if (request.viewer !== null) return await reply.redirect('/vendor', 303)
+    return await reply.view('pages/public/sign-in.hbs', { title: 'Sign in', csrfToken: reply.generateCsrf() })
+  })
+
+  app.post('/sign-in', {
+    config: { rateLimit },
+    preHandler: app.csrfProtection,
+    schema: { body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }), _csrf: CsrfField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    await requestSignInLink(app.ctx, request.body.email, config.signIn)
+    return await reply.view('pages/public/sign-in-sent.hbs', { title: 'Check your mail', email: request.body.email })
+  })
+
+  app.get('/sign-in/confirm', {
+    schema: { querystring: Type.Object({ token: Token }) }
+  }, async (request, reply) => {
+    // Nothing is consumed here: a scanner that follows the link sees only this form.
+    return await reply.header('cache-control', 'no-store')
+      .view('pages/public/sign-in-confirm.hbs', { title: 'Confirm sign-in', token: request.query.token, csrfToken: reply.generateCsrf() })
+  })
+
+  app.post('/sign-in/confirm', {
+    config: { rateLimit },
+    preHandler: app.csrfProtection,
+    schema: { body: Type.Object({ token: Token, _csrf: CsrfField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    const result = await consumeSignInLink(app.ctx, request.body.token)
+    if (!result.ok) {
+      return await reply.code(400).view('pages/public/sign-in-failed.hbs', { title: 'Sign-in link not valid', reason: result.reason })
+    }
+    // A new session id at sign-in: an id planted before it is worth nothing after.
+    await request.session.regenerate()
+    request.session.userId = result.userId
+    return await reply.redirect('/vendor', 303)
+  })
+
+  app.post('/sign-out', {
+    preHandler: app.csrfProtection,
+    schema: { body: Type.Object({ _csrf: CsrfField }, { additionalProperties: false }) }
+  }, async (request, reply) => {
+    await request.session.destroy()
+    return await reply.redirect('/', 303)
+  })
+}
+
+export default signIn

@@ -1,0 +1,76 @@
+// Vendors sign in by magic link (DESIGN §6): a single-use 256-bit token, stored hashed, valid ten minutes,
+// consumed by a POST so that a mail scanner following the link cannot use it up.
+import { countRecentSignInTokens, findSignInToken, insertSignInToken, markSignInTokenUsed } from '../db/sign-in-tokens.js'
+import { findUserByEmail, findUserById } from '../db/users.js'
+import type { Trx } from '../db/database.js'
+import { findContact } from '../db/vendors.js'
+import { isEmailAddress, normalizeEmail } from '../domain/email.js'
+import { encodeToken, hashSecret, isWellFormedToken, MAGIC_LINK_TTL_MS, TOKEN_BYTES, tokenState } from '../domain/sign-in.js'
+import { invalidInput } from '../errors.js'
+import { appendAuditEvent } from './audit.js'
+import { nowIso, type ServiceContext } from './context.js'
+import { queueMail } from './mail.js'
+
+const HOUR_MS = 60 * 60 * 1000
+const PURPOSE = 'magic_link'
+
+export interface SignInLinkLimits { linksPerHour: number }
+
+/** Makes a link for `userId` and queues its mail, inside the caller's transaction. */
+export async function sendSignInLink (trx: Trx, ctx: ServiceContext, user: { id: string, email: string }, token: string): Promise<void> {
+  const now = ctx.clock.now()
+  await insertSignInToken(trx, {
+    token_hash: hashSecret(token),
+    user_id: user.id,
+    purpose: PURPOSE,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + MAGIC_LINK_TTL_MS).toISOString(),
+    used_at: null
+  })
+  await queueMail(trx, ctx, { template: 'sign-in-link', to: user.email, data: { path: `/sign-in/confirm?token=${token}`, minutes: MAGIC_LINK_TTL_MS / 60000 } })
+  await appendAuditEvent(trx, { at: now.toISOString(), type: 'auth.link_sent', actorId: null, rfpId: null, public: false, data: { userId: user.id } })
+}
+
+export function newSignInToken (ctx: ServiceContext): string {
+  return encodeToken(ctx.random.bytes(TOKEN_BYTES))
+}
+
+/**
+ * Sends a sign-in link when the address belongs to an active vendor contact who has not had too many
+ * this hour. Whatever the case, the caller answers the same, so the form reveals no account.
+ */
+export async function requestSignInLink (ctx: ServiceContext, email: string, limits: SignInLinkLimits): Promise<void> {
+  if (!isEmailAddress(email.trim())) throw invalidInput([{ path: 'email', message: 'is not an e-mail address' }])
+  // Made and rendered whether or not it is sent, so known and unknown addresses take about as long.
+  const token = newSignInToken(ctx)
+  ctx.mail.renderer.render('sign-in-link', { path: `/sign-in/confirm?token=${token}`, minutes: MAGIC_LINK_TTL_MS / 60000 })
+  await ctx.db.transaction().execute(async (trx) => {
+    const user = await findUserByEmail(trx, normalizeEmail(email))
+    if (user === undefined || user.disabled_at !== null || await findContact(trx, user.id) === undefined) return
+    const since = new Date(ctx.clock.now().getTime() - HOUR_MS).toISOString()
+    if (await countRecentSignInTokens(trx, user.id, PURPOSE, since) >= limits.linksPerHour) return
+    await sendSignInLink(trx, ctx, user, token)
+  })
+}
+
+export type SignInResult = { ok: true, userId: string } | { ok: false, reason: 'malformed' | 'unknown' | 'used' | 'expired' | 'disabled' }
+
+/** Consumes a link. A failure is recorded in the audit log too, then reported. */
+export async function consumeSignInLink (ctx: ServiceContext, token: string): Promise<SignInResult> {
+  if (!isWellFormedToken(token)) return { ok: false, reason: 'malformed' }
+  const at = nowIso(ctx)
+  return await ctx.db.transaction().execute(async (trx): Promise<SignInResult> => {
+    const tokenHash = hashSecret(token)
+    const found = await findSignInToken(trx, tokenHash, PURPOSE)
+    const state = tokenState(found, ctx.clock.now())
+    const user = found === undefined ? undefined : await findUserById(trx, found.userId)
+    const reason = state !== 'usable' ? state : user === undefined || user.disabled_at !== null ? 'disabled' : undefined
+    if (reason !== undefined || user === undefined || !await markSignInTokenUsed(trx, tokenHash, at)) {
+      const failed = reason ?? 'used'
+      await appendAuditEvent(trx, { at, type: 'auth.sign_in_failed', actorId: null, rfpId: null, public: false, data: { method: 'magic_link', reason: failed, userId: found?.userId ?? null } })
+      return { ok: false, reason: failed }
+    }
+    await appendAuditEvent(trx, { at, type: 'auth.signed_in', actorId: user.id, rfpId: null, public: false, data: { method: 'magic_link' } })
+    return { ok: true, userId: user.id }
+  })
+}

@@ -1,0 +1,89 @@
+// Vendor organisations and their contacts: registration, and who is signed in.
+import { findUserByEmail, findUserById } from '../db/users.js'
+import { findContact, findOrganisationByName, insertContact, insertOrganisation } from '../db/vendors.js'
+import { normalizeEmail } from '../domain/email.js'
+import { decide, type Actor, type UserActor } from '../domain/policy.js'
+import type { Problem } from '../domain/schema-problems.js'
+import { ConflictError, ForbiddenError, invalidInput } from '../errors.js'
+import { appendAuditEvent } from './audit.js'
+import { newId, nowIso, type ServiceContext } from './context.js'
+import { listPublicRfps } from './rfps.js'
+import { newSignInToken, requestSignInLink, sendSignInLink, type SignInLinkLimits } from './sign-in.js'
+import { addUser, checkNewUser } from './users.js'
+
+export interface VendorRegistration {
+  organisation: string
+  website: string
+  contactName: string
+  email: string
+}
+
+const foldName = (name: string): string => name.trim().replace(/\s+/g, ' ')
+
+function checkRegistration (input: VendorRegistration): Problem[] {
+  const problems: Problem[] = []
+  const organisation = foldName(input.organisation)
+  if (organisation.length < 2 || organisation.length > 200) problems.push({ path: 'organisation', message: 'must be 2 to 200 characters' })
+  if (input.website.trim() !== '') {
+    let url: URL | undefined
+    try { url = new URL(input.website.trim()) } catch {}
+    if (url === undefined || !['http:', 'https:'].includes(url.protocol)) problems.push({ path: 'website', message: 'must be an http(s) address, or empty' })
+  }
+  problems.push(...checkNewUser({ email: input.email, displayName: input.contactName }).map((p) => p.path === 'displayName' ? { ...p, path: 'contactName' } : p))
+  return problems
+}
+
+/**
+ * Registers an organisation with its first contact and mails them a sign-in link. An address that has an
+ * account already gets a sign-in link instead, and the caller answers the same: the form reveals no account.
+ */
+export async function registerVendor (ctx: ServiceContext, input: VendorRegistration, limits: SignInLinkLimits): Promise<void> {
+  const problems = checkRegistration(input)
+  if (problems.length > 0) throw invalidInput(problems)
+  if (await findUserByEmail(ctx.db, normalizeEmail(input.email)) !== undefined) {
+    await requestSignInLink(ctx, input.email, limits)
+    return
+  }
+  const name = foldName(input.organisation)
+  const token = newSignInToken(ctx)
+  await ctx.db.transaction().execute(async (trx) => {
+    if (await findOrganisationByName(trx, name.toLowerCase()) !== undefined) {
+      throw new ConflictError(`organisation: "${name}" is registered already; ask its contact to add you`)
+    }
+    const organisationId = newId(ctx)
+    const at = nowIso(ctx)
+    await insertOrganisation(trx, { id: organisationId, name, name_normalized: name.toLowerCase(), website: input.website.trim() === '' ? null : input.website.trim(), created_at: at })
+    const { id: userId } = await addUser(trx, ctx, null, { email: input.email, displayName: input.contactName })
+    await insertContact(trx, userId, organisationId, at)
+    await appendAuditEvent(trx, { at, type: 'vendor.registered', actorId: userId, rfpId: null, public: false, data: { organisationId, userId } })
+    await sendSignInLink(trx, ctx, { id: userId, email: input.email.trim() }, token)
+  })
+}
+
+export interface Viewer {
+  actor: UserActor
+  displayName: string
+  email: string
+  organisationName: string | null
+}
+
+/** Who a session's user is now; undefined when the account is gone or disabled. */
+export async function getViewer (ctx: ServiceContext, userId: string): Promise<Viewer | undefined> {
+  const user = await findUserById(ctx.db, userId)
+  if (user === undefined || user.disabled_at !== null) return undefined
+  const contact = await findContact(ctx.db, userId)
+  return {
+    actor: { kind: 'user', userId, isAdmin: user.is_admin === 1, organisationId: contact?.organisationId ?? null },
+    displayName: user.display_name,
+    email: user.email,
+    organisationName: contact?.organisationName ?? null
+  }
+}
+
+/** The vendor portal's first page: the contact's organisation and the RFPs open to it. */
+export async function getVendorPortal (ctx: ServiceContext, actor: Actor, pageSize: number) {
+  const decision = decide(actor, { action: 'vendor.portal' })
+  if (!decision.allowed) throw new ForbiddenError(decision.reason)
+  const rfps = await listPublicRfps(ctx, 1, pageSize)
+  return { rfps: rfps.items.filter((rfp) => rfp.phase === 'questions_open' || rfp.phase === 'questions_closed') }
+}

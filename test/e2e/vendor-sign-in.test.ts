@@ -1,0 +1,51 @@
+// A vendor registers and signs in through the magic link read from a real SMTP server, in headless Chromium.
+import { chromium } from 'playwright-core'
+import t from 'tap'
+import { createMailTransport } from '../../src/mail/transport.js'
+import { deliverDueMail } from '../../src/services/mail.js'
+import { buildTestApp } from '../helpers/app.js'
+import { startSmtp } from '../helpers/smtp.js'
+
+t.test('register, receive the link by mail, confirm in the browser, land in the portal', async (t) => {
+  const smtp = await startSmtp(t)
+  const { app, ctx, config } = await buildTestApp(t, { demo: true, config: { mail: { url: smtp.url } } })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  const transport = createMailTransport(config)
+  t.teardown(() => { transport.close() })
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
+  })
+  t.teardown(async () => { await browser.close() })
+  const page = await browser.newPage()
+  const problems: string[] = []
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
+
+  await page.goto(`${origin}/`)
+  await page.getByRole('link', { name: 'Sign in' }).click()
+  await page.getByRole('link', { name: 'Register your organisation' }).click()
+  await page.getByLabel('Organisation').fill('Acme Security')
+  await page.getByLabel('Your name').fill('Ada Lovelace')
+  await page.getByLabel('Your work e-mail address').fill('ada@acme.example')
+  await page.getByRole('button', { name: 'Register and send me a sign-in link' }).click()
+  t.equal(await page.locator('h1').textContent(), 'Check your mail')
+
+  // The demo's publication mail is queued too; deliver everything, then find the vendor's.
+  await deliverDueMail(ctx, transport, config.mail)
+  const mail = smtp.received.find((m) => m.subject === 'Your Shortlist sign-in link')
+  const link = /http:\/\/localhost:3000(\/sign-in\/confirm\?token=[A-Za-z0-9_-]{43})/.exec(mail?.text ?? '')?.[1]
+  t.ok(link, 'the mail carries a link on the configured public URL')
+
+  await page.goto(`${origin}${link ?? ''}`)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.waitForURL(`${origin}/vendor`)
+  t.equal(await page.locator('h1').textContent(), 'Acme Security')
+  t.equal(await page.getByRole('link', { name: 'Independent security audit of Driftwood 2.0' }).count(), 1)
+
+  await page.getByRole('button', { name: 'Sign out' }).click()
+  await page.waitForURL(`${origin}/`)
+  t.equal(await page.getByRole('link', { name: 'Sign in' }).count(), 1, 'signed out')
+  t.same(problems, [], 'no console errors or CSP reports')
+})
