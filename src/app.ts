@@ -20,6 +20,12 @@ import signIn from './http/routes/public/sign-in.js'
 import vendorPortal from './http/routes/vendor/portal.js'
 import vendorRegister from './http/routes/vendor/register.js'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeList: readonly { method: string, url: string }[]
+  }
+}
+
 export interface AppDeps {
   clock: Clock
   random: RandomSource
@@ -67,6 +73,13 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
     genReqId: () => uuidFromBytes(random.bytes(16)),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  // Every route, as registered: the policy matrix test checks that each one has a row.
+  const routes: { method: string, url: string }[] = []
+  app.addHook('onRoute', ({ method, url }) => {
+    for (const m of [method].flat()) if (m !== 'HEAD') routes.push({ method: m, url })
+  })
+  app.decorate('routeList', routes)
 
   await app.register(gracefulClose)
   await app.register(database, { config })

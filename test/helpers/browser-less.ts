@@ -11,6 +11,10 @@ export class Visitor {
     return res
   }
 
+  setCookie (name: string, value: string): void {
+    this.#cookies.set(name, value)
+  }
+
   get cookie (): string {
     return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   }

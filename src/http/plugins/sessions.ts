@@ -46,6 +46,9 @@ export default fp<{ config: Config, random: RandomSource }>(async (app, { config
     // No maxAge: a browser-session cookie; the idle and absolute limits are enforced by the store.
     cookie: { secure, httpOnly: true, sameSite: 'lax', path: '/' },
     saveUninitialized: false,
+    // Not rolling: the plugin's default saves the session on every request, a database write each time.
+    // The store extends the idle limit itself, at most once a minute.
+    rolling: false,
     store
   })
   await app.register(formbody, { bodyLimit: config.http.bodyLimitBytes })
