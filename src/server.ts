@@ -1,12 +1,16 @@
-// Listens and runs the mail worker; shuts down gracefully: stop accepting, let in-flight requests and the
-// mail pass in progress finish, close the database.
+// Listens and runs the background workers (mail delivery, housekeeping); shuts down gracefully: stop accepting,
+// let in-flight requests finish, abort the passes in progress, close the database.
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppDeps } from './app.js'
 import type { Config } from './config.js'
-import { startMailWorker, type MailWorker } from './mail/outbox-worker.js'
+import { startWorker, type Worker } from './worker.js'
 import { createMailTransport, type MailTransport } from './mail/transport.js'
 import { deliverDueMail } from './services/mail.js'
+import { sweepSessions } from './services/sessions.js'
+
+/** Ended sessions and stale sign-in tokens are deleted this often. */
+const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000
 
 export async function startServer (config: Config, deps: Partial<AppDeps> & { mailTransport?: MailTransport } = {}): Promise<FastifyInstance> {
   const app = await buildApp(config, deps)
@@ -27,10 +31,10 @@ export async function startServer (config: Config, deps: Partial<AppDeps> & { ma
     },
     close: () => { transport.close() }
   }
-  // Hooks must be added before listen; the worker starts only once the server listens.
-  const mail: { worker?: MailWorker } = {}
+  // Hooks must be added before listen; the workers start only once the server listens.
+  const workers: Worker[] = []
   app.addHook('preClose', async () => {
-    await mail.worker?.stop()
+    await Promise.all(workers.map(async (worker) => { await worker.stop() }))
     transport.close()
   })
   app.addHook('onClose', async () => { graceful.uninstall() })
@@ -43,10 +47,14 @@ export async function startServer (config: Config, deps: Partial<AppDeps> & { ma
     await app.close()
     throw error
   }
-  mail.worker = startMailWorker({
+  workers.push(startWorker({
     pass: async (stop) => await deliverDueMail(app.ctx, logged, config.mail, stop),
     intervalMs: config.mail.pollIntervalMs,
     onError: (error) => { app.log.error({ err: error }, 'mail delivery pass failed') }
-  })
+  }), startWorker({
+    pass: async () => await sweepSessions(app.ctx),
+    intervalMs: HOUSEKEEPING_INTERVAL_MS,
+    onError: (error) => { app.log.error({ err: error }, 'housekeeping pass failed') }
+  }))
   return app
 }

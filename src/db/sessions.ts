@@ -6,11 +6,14 @@ export async function findSession (db: Executor, idHash: string) {
   return await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst()
 }
 
-/** Creates the session, or replaces its data and user keeping when it began. */
-export async function saveSession (db: Executor, row: SessionsTable): Promise<void> {
-  await db.insertInto('sessions').values(row)
-    .onConflict((oc) => oc.column('id_hash').doUpdateSet({ data: row.data, user_id: row.user_id, last_seen_at: row.last_seen_at, idle_expires_at: row.idle_expires_at }))
-    .execute()
+export async function insertSession (db: Executor, row: SessionsTable): Promise<void> {
+  await db.insertInto('sessions').values(row).execute()
+}
+
+/** Replaces a live session's data; false when the row is gone (signed out, expired). Its limits never move later here. */
+export async function updateSessionData (db: Executor, idHash: string, data: string, userId: string | null): Promise<boolean> {
+  const result = await db.updateTable('sessions').set({ data, user_id: userId }).where('id_hash', '=', idHash).executeTakeFirst()
+  return result.numUpdatedRows === 1n
 }
 
 export async function touchSession (db: Executor, idHash: string, lastSeenAt: string, idleExpiresAt: string): Promise<void> {
@@ -19,6 +22,10 @@ export async function touchSession (db: Executor, idHash: string, lastSeenAt: st
 
 export async function deleteSession (db: Executor, idHash: string): Promise<void> {
   await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute()
+}
+
+export async function deleteSessionsOfUser (db: Executor, userId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute()
 }
 
 export async function deleteExpiredSessions (db: Executor, now: string): Promise<number> {

@@ -23,3 +23,9 @@ export async function countRecentSignInTokens (db: Executor, userId: string, pur
     .executeTakeFirstOrThrow()
   return Number(n)
 }
+
+/** Tokens past their expiry by more than `graceMs` are of no use to anyone: their hashes go. */
+export async function deleteStaleSignInTokens (db: Executor, before: string): Promise<number> {
+  const result = await db.deleteFrom('sign_in_tokens').where('expires_at', '<', before).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}

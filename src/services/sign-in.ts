@@ -67,6 +67,8 @@ export async function consumeSignInLink (ctx: ServiceContext, token: string): Pr
     const reason = state !== 'usable' ? state : user === undefined || user.disabled_at !== null ? 'disabled' : undefined
     if (reason !== undefined || user === undefined || !await markSignInTokenUsed(trx, tokenHash, at)) {
       const failed = reason ?? 'used'
+      // An unknown token names no account: recording each would let anyone grow the permanent log at will.
+      if (failed === 'unknown') return { ok: false, reason: failed }
       await appendAuditEvent(trx, { at, type: 'auth.sign_in_failed', actorId: null, rfpId: null, public: false, data: { method: 'magic_link', reason: failed, userId: found?.userId ?? null } })
       return { ok: false, reason: failed }
     }

@@ -75,9 +75,11 @@ t.test('a link works once, for ten minutes', async (t) => {
   t.match(expired.body, 'It has expired')
   t.match(await ctx2.db.selectFrom('audit_events').select('data').where('type', '=', 'auth.sign_in_failed').executeTakeFirstOrThrow(), { data: /"reason":"expired"/ })
 
+  const events = await ctx2.db.selectFrom('audit_events').select('seq').execute()
   const unknown = await confirm(new Visitor(app2), 'A'.repeat(43))
   t.equal(unknown.statusCode, 400)
   t.match(unknown.body, 'It is not a valid sign-in link')
+  t.equal((await ctx2.db.selectFrom('audit_events').select('seq').execute()).length, events.length, 'an unknown token names no account and is not recorded')
 })
 
 t.test('known and unknown addresses get the same answer; only the known one gets mail', async (t) => {
@@ -123,8 +125,12 @@ t.test('sign-in requests are rate limited per address', async (t) => {
   const { app } = await buildTestApp(t, { config: { signIn: { linksPerHour: 5, attemptsPerWindow: 3, windowMs: 60000 } } })
   const visitor = new Visitor(app)
   const codes: number[] = []
-  for (let i = 0; i < 4; i++) codes.push((await visitor.post('/sign-in', { email: 'a@b.example', _csrf: await visitor.csrfFrom('/sign-in') })).statusCode)
+  const _csrf = await visitor.csrfFrom('/sign-in')
+  for (let i = 0; i < 4; i++) codes.push((await visitor.post('/sign-in', { email: 'a@b.example', _csrf })).statusCode)
   t.same(codes, [200, 200, 200, 429])
+  const pages: number[] = []
+  for (let i = 0; i < 3; i++) pages.push((await visitor.get('/sign-in')).statusCode)
+  t.same(pages, [200, 200, 429], 'the form page too: each one stores a session for its CSRF secret')
   const elsewhere = new Visitor(app, '198.51.100.9')
   t.equal((await elsewhere.post('/sign-in', { email: 'a@b.example', _csrf: await elsewhere.csrfFrom('/sign-in') })).statusCode, 200, 'another address is not held back')
 })
@@ -143,6 +149,7 @@ t.test('a session ends after its idle limit, and when the account is disabled', 
   await confirm(again, await linkSentTo(ctx, 'ada@acme.example'))
   t.equal((await again.get('/vendor')).statusCode, 200)
   await sql`UPDATE users SET disabled_at = ${ctx.clock.now().toISOString()}`.execute(ctx.db)
+  t.equal((await again.get('/sign-in')).statusCode, 200, 'a disabled user carries on as a visitor, with working forms')
   t.equal((await again.get('/vendor')).headers.location, '/sign-in', 'disabled')
 })
 

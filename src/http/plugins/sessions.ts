@@ -64,8 +64,8 @@ export default fp<{ config: Config, random: RandomSource }>(async (app, { config
     if (typeof userId !== 'string') return
     const viewer = await getViewer(app.ctx, userId)
     if (viewer === undefined) {
-      // The account was disabled or removed since sign-in.
-      await request.session.destroy()
+      // The account was disabled or removed since sign-in: carry on as a visitor with a fresh, empty session.
+      await request.session.regenerate()
       return
     }
     request.viewer = viewer

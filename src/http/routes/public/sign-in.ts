@@ -10,7 +10,8 @@ const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The to
 const signIn: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   const rateLimit = { max: config.signIn.attemptsPerWindow, timeWindow: config.signIn.windowMs }
 
-  app.get('/sign-in', async (request, reply) => {
+  // Form pages are limited too: each one a visitor without a cookie opens creates a session row for its CSRF secret.
+  app.get('/sign-in', { config: { rateLimit } }, async (request, reply) => {
     if (request.viewer !== null) return await reply.redirect('/vendor', 303)
     return await reply.view('pages/public/sign-in.hbs', { title: 'Sign in', csrfToken: reply.generateCsrf() })
   })
@@ -25,6 +26,7 @@ const signIn: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.get('/sign-in/confirm', {
+    config: { rateLimit },
     schema: { querystring: Type.Object({ token: Token }) }
   }, async (request, reply) => {
     // Nothing is consumed here: a scanner that follows the link sees only this form.

@@ -6,12 +6,13 @@ import { registerVendor } from '../../../services/vendors.js'
 import { CsrfField } from '../public/sign-in.js'
 
 const register: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  app.get('/vendor/register', async (_request, reply) => {
+  const rateLimit = { max: config.signIn.attemptsPerWindow, timeWindow: config.signIn.windowMs }
+  app.get('/vendor/register', { config: { rateLimit } }, async (_request, reply) => {
     return await reply.view('pages/vendor/register.hbs', { title: 'Register your organisation', csrfToken: reply.generateCsrf() })
   })
 
   app.post('/vendor/register', {
-    config: { rateLimit: { max: config.signIn.attemptsPerWindow, timeWindow: config.signIn.windowMs } },
+    config: { rateLimit },
     preHandler: app.csrfProtection,
     schema: {
       body: Type.Object({

@@ -1,11 +1,11 @@
 import t from 'tap'
-import { startMailWorker } from '../../src/mail/outbox-worker.js'
+import { startWorker } from '../src/worker.js'
 
 t.test('the worker runs a pass at once, and stop waits for the pass in progress', async (t) => {
   let passes = 0
   let finish!: () => void
   let signal: AbortSignal | undefined
-  const worker = startMailWorker({
+  const worker = startWorker({
     pass: async (stop) => { passes++; signal = stop; await new Promise<void>((resolve) => { finish = resolve }) },
     intervalMs: 3600000,
     onError: (error) => { t.fail(String(error)) }
@@ -24,7 +24,7 @@ t.test('the worker runs a pass at once, and stop waits for the pass in progress'
 
 t.test('a failed pass is reported, not thrown', async (t) => {
   const errors: unknown[] = []
-  const worker = startMailWorker({ pass: async () => { throw new Error('database locked') }, intervalMs: 3600000, onError: (e) => errors.push(e) })
+  const worker = startWorker({ pass: async () => { throw new Error('database locked') }, intervalMs: 3600000, onError: (e) => errors.push(e) })
   await worker.stop()
   t.match(errors, [{ message: 'database locked' }])
 })

@@ -1,17 +1,17 @@
-// The delivery worker inside the server: a pass over the outbox every poll interval. Stopping aborts the
-// pass in progress (its send, and the messages after it) and waits for it to settle.
+// A background pass run every interval inside the server (mail delivery, housekeeping). Stopping aborts the
+// pass in progress and waits for it to settle.
 
-export interface MailWorker {
+export interface Worker {
   stop (): Promise<void>
 }
 
-export interface MailWorkerOptions {
+export interface WorkerOptions {
   pass: (stop: AbortSignal) => Promise<unknown>
   intervalMs: number
   onError: (error: unknown) => void
 }
 
-export function startMailWorker ({ pass, intervalMs, onError }: MailWorkerOptions): MailWorker {
+export function startWorker ({ pass, intervalMs, onError }: WorkerOptions): Worker {
   const stopping = new AbortController()
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()
