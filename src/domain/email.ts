@@ -9,3 +9,9 @@ export function isEmailAddress (text: string): boolean {
 export function normalizeEmail (text: string): string {
   return text.trim().toLowerCase()
 }
+
+/** "a***@acme.example": enough for its owner to recognise, too little to learn from. */
+export function maskEmail (address: string): string {
+  const at = address.lastIndexOf('@')
+  return `${address.slice(0, Math.min(1, at))}***${address.slice(at)}`
+}

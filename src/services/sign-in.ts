@@ -4,7 +4,7 @@ import { countRecentSignInTokens, findSignInToken, insertSignInToken, markSignIn
 import { findUserByEmail, findUserById } from '../db/users.js'
 import type { Trx } from '../db/database.js'
 import { findContact } from '../db/vendors.js'
-import { isEmailAddress, normalizeEmail } from '../domain/email.js'
+import { isEmailAddress, maskEmail, normalizeEmail } from '../domain/email.js'
 import { encodeToken, hashSecret, isWellFormedToken, MAGIC_LINK_TTL_MS, TOKEN_BYTES, tokenState } from '../domain/sign-in.js'
 import { invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
@@ -51,6 +51,17 @@ export async function requestSignInLink (ctx: ServiceContext, email: string, lim
     if (await countRecentSignInTokens(trx, user.id, PURPOSE, since) >= limits.linksPerHour) return
     await sendSignInLink(trx, ctx, user, token)
   })
+}
+
+/**
+ * Which account a link would sign into, masked, without consuming it: the confirm page names it, so a
+ * visitor sent someone else's link (to work, unknowingly, in their account) can tell.
+ */
+export async function previewSignInLink (ctx: ServiceContext, token: string): Promise<{ maskedEmail: string } | undefined> {
+  const found = await findSignInToken(ctx.db, hashSecret(token), PURPOSE)
+  if (tokenState(found, ctx.clock.now()) !== 'usable' || found === undefined) return undefined
+  const user = await findUserById(ctx.db, found.userId)
+  return user === undefined || user.disabled_at !== null ? undefined : { maskedEmail: maskEmail(user.email) }
 }
 
 export type SignInResult = { ok: true, userId: string } | { ok: false, reason: 'malformed' | 'unknown' | 'used' | 'expired' | 'disabled' }

@@ -25,7 +25,7 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Record<
   'GET /rfps/:slug': { call: () => ({ url: `/rfps/${DEMO_RFP_SLUG}` }), expect: same(200) },
   'GET /sign-in': { call: () => ({ url: '/sign-in' }), expect: { anonymous: 200, vendorA: 303, vendorB: 303, committee: 303, admin: 303 } },
   'POST /sign-in': { call: () => ({ url: '/sign-in', form: { email: 'someone@example.org' } }), expect: same(200) },
-  'GET /sign-in/confirm': { call: () => ({ url: `/sign-in/confirm?token=${'A'.repeat(43)}` }), expect: same(200) },
+  'GET /sign-in/confirm': { call: () => ({ url: `/sign-in/confirm?token=${'A'.repeat(43)}` }), expect: same(400) },
   'POST /sign-in/confirm': { call: () => ({ url: '/sign-in/confirm', form: { token: 'A'.repeat(43) } }), expect: same(400) },
   'POST /sign-out': { call: () => ({ url: '/sign-out', form: {} }), expect: same(303) },
   'GET /vendor/register': { call: () => ({ url: '/vendor/register' }), expect: same(200) },

@@ -17,7 +17,8 @@ async function register (app: TestApp['app'], visitor: Visitor, email = 'ada@acm
 }
 
 async function confirm (visitor: Visitor, token: string) {
-  const _csrf = await visitor.csrfFrom(`/sign-in/confirm?token=${token}`)
+  // The confirm page has no form for a spent link: take the session's CSRF token from the sign-in page.
+  const _csrf = await visitor.csrfFrom('/sign-in')
   return await visitor.post('/sign-in/confirm', { token, _csrf })
 }
 
@@ -31,6 +32,7 @@ t.test('register, follow the mailed link, confirm, use the portal, sign out', as
   const token = await linkSentTo(ctx, 'ada@acme.example')
   const page = await visitor.get(`/sign-in/confirm?token=${token}`)
   t.equal(page.headers['cache-control'], 'no-store')
+  t.match(page.body, 'signs you in as <strong>a***@acme.example</strong>', 'the page names the account, masked')
   t.equal((await ctx.db.selectFrom('sign_in_tokens').select('used_at').executeTakeFirstOrThrow()).used_at, null, 'opening the link consumes nothing')
 
   const before = visitor.cookie
@@ -65,6 +67,9 @@ t.test('a link works once, for ten minutes', async (t) => {
   const again = await confirm(new Visitor(app), token)
   t.equal(again.statusCode, 400)
   t.match(again.body, 'It has been used already')
+  const spent = await new Visitor(app).get(`/sign-in/confirm?token=${token}`)
+  t.equal(spent.statusCode, 400, 'a spent link shows no form')
+  t.notMatch(spent.body, 'acme.example', 'nor its account')
 
   const { app: app2, ctx: ctx2 } = await buildTestApp(t)
   await register(app2, new Visitor(app2))

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Config } from '../../../config.js'
-import { consumeSignInLink, requestSignInLink } from '../../../services/sign-in.js'
+import { consumeSignInLink, previewSignInLink, requestSignInLink } from '../../../services/sign-in.js'
 
 export const CsrfField = Type.String({ minLength: 1, maxLength: 200 })
 const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The token from the sign-in link' })
@@ -30,8 +30,10 @@ const signIn: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     schema: { querystring: Type.Object({ token: Token }) }
   }, async (request, reply) => {
     // Nothing is consumed here: a scanner that follows the link sees only this form.
-    return await reply.header('cache-control', 'no-store')
-      .view('pages/public/sign-in-confirm.hbs', { title: 'Confirm sign-in', token: request.query.token, csrfToken: reply.generateCsrf() })
+    const preview = await previewSignInLink(app.ctx, request.query.token)
+    reply.header('cache-control', 'no-store')
+    if (preview === undefined) return await reply.code(400).view('pages/public/sign-in-failed.hbs', { title: 'Sign-in link not valid' })
+    return await reply.view('pages/public/sign-in-confirm.hbs', { title: 'Confirm sign-in', token: request.query.token, ...preview, csrfToken: reply.generateCsrf() })
   })
 
   app.post('/sign-in/confirm', {
