@@ -1,6 +1,6 @@
 // Mail as use cases: queue a message inside the caller's transaction, deliver what is due, list and re-queue.
 import type { Config } from '../config.js'
-import type { Executor } from '../db/database.js'
+import type { Trx } from '../db/database.js'
 import { claimMail, dueMailIds, findMail, insertMail, listMail, markMailFailed, markMailSent, requeueFailedMail, scheduleMailRetry } from '../db/mail-outbox.js'
 import type { MailOutboxRow } from '../db/schema.js'
 import { isEmailAddress } from '../domain/email.js'
@@ -17,7 +17,7 @@ export interface MailToQueue {
 }
 
 /** Renders and stores a message; call inside the transaction of the action that causes it. */
-export async function queueMail (trx: Executor, ctx: ServiceContext, mail: MailToQueue): Promise<string> {
+export async function queueMail (trx: Trx, ctx: ServiceContext, mail: MailToQueue): Promise<string> {
   if (!isEmailAddress(mail.to)) throw invalidInput([{ path: 'to', message: 'is not an e-mail address' }])
   const rendered = ctx.mail.renderer.render(mail.template, mail.data)
   const id = newId(ctx)

@@ -36,7 +36,7 @@ export async function loadSession (ctx: ServiceContext, sessionId: string, limit
  * session that carries no user: a signed-in session comes only from sign-in (regenerate saves it empty
  * first), so a slow request finishing after sign-out or expiry cannot bring the session back.
  */
-export async function storeSession (ctx: ServiceContext, sessionId: string, data: SessionData, userAgent: string | undefined, limits: SessionLimits): Promise<void> {
+export async function storeSession (ctx: ServiceContext, sessionId: string, data: SessionData, limits: SessionLimits): Promise<void> {
   const idHash = hashSecret(sessionId)
   const userId = typeof data.userId === 'string' ? data.userId : null
   if (await updateSessionData(ctx.db, idHash, JSON.stringify(data), userId)) return
@@ -50,7 +50,8 @@ export async function storeSession (ctx: ServiceContext, sessionId: string, data
     last_seen_at: now.toISOString(),
     idle_expires_at: later(now, limits.idleTimeoutMs),
     absolute_expires_at: later(now, limits.absoluteTimeoutMs),
-    user_agent: userAgent?.slice(0, 300) ?? null
+    // Filled when the account page lists sessions to revoke: the store is not handed the request.
+    user_agent: null
   })
 }
 

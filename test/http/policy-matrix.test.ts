@@ -41,8 +41,8 @@ async function signedIn (app: TestApp['app'], ctx: TestApp['ctx'], config: TestA
   if (userId === undefined) return visitor
   const sessionId = `session-of-${userId}`
   // As sign-in does it: the session is saved empty, then given its user.
-  await storeSession(ctx, sessionId, {}, undefined, config.session)
-  await storeSession(ctx, sessionId, { userId }, undefined, config.session)
+  await storeSession(ctx, sessionId, {}, config.session)
+  await storeSession(ctx, sessionId, { userId }, config.session)
   visitor.setCookie('shortlist', new Signer(SECRET).sign(sessionId))
   return visitor
 }

@@ -34,7 +34,7 @@ export default fp<{ config: Config, random: RandomSource }>(async (app, { config
     set: (sessionId, value, done) => {
       // The cookie's own options are not data: the server decides when a session ends.
       const { cookie: _cookie, ...data } = JSON.parse(JSON.stringify(value)) as SessionData & { cookie?: unknown }
-      storeSession(app.ctx, sessionId, data, undefined, limits).then(() => { done() }, done)
+      storeSession(app.ctx, sessionId, data, limits).then(() => { done() }, done)
     },
     destroy: (sessionId, done) => { endSession(app.ctx, sessionId).then(() => { done() }, done) }
   }
