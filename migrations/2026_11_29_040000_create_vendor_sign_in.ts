@@ -44,9 +44,18 @@ export async function up (db: Kysely<any>): Promise<void> {
     .addColumn('used_at', 'text')
     .execute()
   await db.schema.createIndex('sign_in_tokens_user_id').on('sign_in_tokens').column('user_id').execute()
+
+  // Asking for a link only records the request, the same one write whether or not the address has an
+  // account; the worker decides and sends. The request's answer and timing then reveal nothing.
+  await db.schema.createTable('sign_in_requests')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('email_normalized', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute()
 }
 
 export async function down (db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('sign_in_requests').execute()
   await db.schema.dropTable('sign_in_tokens').execute()
   await db.schema.dropTable('sessions').execute()
   await db.schema.alterTable('users').dropColumn('disabled_at').execute()

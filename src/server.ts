@@ -8,6 +8,7 @@ import { startWorker, type Worker } from './worker.js'
 import { createMailTransport, type MailTransport } from './mail/transport.js'
 import { deliverDueMail } from './services/mail.js'
 import { sweepSessions } from './services/sessions.js'
+import { processSignInRequests } from './services/sign-in.js'
 
 /** Ended sessions and stale sign-in tokens are deleted this often. */
 const HOUSEKEEPING_INTERVAL_MS = 10 * 60 * 1000
@@ -48,7 +49,11 @@ export async function startServer (config: Config, deps: Partial<AppDeps> & { ma
     throw error
   }
   workers.push(startWorker({
-    pass: async (stop) => await deliverDueMail(app.ctx, logged, config.mail, stop),
+    pass: async (stop) => {
+      // Sign-in requests first, so that their links go out in the same pass.
+      await processSignInRequests(app.ctx, config.signIn)
+      return await deliverDueMail(app.ctx, logged, config.mail, stop)
+    },
     intervalMs: config.mail.pollIntervalMs,
     onError: (error) => { app.log.error({ err: error }, 'mail delivery pass failed') }
   }), startWorker({

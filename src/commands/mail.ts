@@ -5,6 +5,7 @@ import { oneLine } from '../domain/mail-delivery.js'
 import { createMailTransport } from '../mail/transport.js'
 import { createServiceContext } from '../services/context.js'
 import { deliverDueMail, listOutbox, requeueMail } from '../services/mail.js'
+import { processSignInRequests } from '../services/sign-in.js'
 import { migrateOrReport, withDatabase } from './database.js'
 import type { CliIo } from './io.js'
 
@@ -18,6 +19,7 @@ export async function mailCommand (config: Config, io: CliIo, action: string | u
       case 'flush': {
         const transport = createMailTransport(config)
         try {
+          await processSignInRequests(ctx, config.signIn)
           const { sent, retrying, failed } = await deliverDueMail(ctx, transport, config.mail)
           io.out(`mail: ${sent} sent, ${retrying} to retry, ${failed} failed (${transport.kind === 'file' ? `written under ${config.dataDir}/mail` : 'over SMTP'})`)
           return 0

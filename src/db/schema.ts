@@ -38,6 +38,12 @@ export interface SessionsTable {
   user_agent: string | null
 }
 
+export interface SignInRequestsTable {
+  id: string
+  email_normalized: string
+  created_at: string
+}
+
 export interface SignInTokensTable {
   token_hash: string
   user_id: string
@@ -124,6 +130,7 @@ export interface Database {
   vendor_contacts: VendorContactsTable
   sessions: SessionsTable
   sign_in_tokens: SignInTokensTable
+  sign_in_requests: SignInRequestsTable
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -29,3 +29,17 @@ export async function deleteStaleSignInTokens (db: Executor, before: string): Pr
   const result = await db.deleteFrom('sign_in_tokens').where('expires_at', '<', before).executeTakeFirst()
   return Number(result.numDeletedRows)
 }
+
+export async function insertSignInRequest (db: Executor, id: string, emailNormalized: string, at: string): Promise<void> {
+  await db.insertInto('sign_in_requests').values({ id, email_normalized: emailNormalized, created_at: at }).execute()
+}
+
+export async function oldestSignInRequests (db: Executor, limit: number) {
+  return await db.selectFrom('sign_in_requests').selectAll().orderBy('created_at').orderBy('id').limit(limit).execute()
+}
+
+/** Removes a request; false when another worker took it first. */
+export async function takeSignInRequest (db: Executor, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('sign_in_requests').where('id', '=', id).executeTakeFirst()
+  return result.numDeletedRows === 1n
+}

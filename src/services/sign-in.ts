@@ -1,6 +1,6 @@
 // Vendors sign in by magic link (DESIGN §6): a single-use 256-bit token, stored hashed, valid ten minutes,
 // consumed by a POST so that a mail scanner following the link cannot use it up.
-import { countRecentSignInTokens, findSignInToken, insertSignInToken, markSignInTokenUsed } from '../db/sign-in-tokens.js'
+import { countRecentSignInTokens, findSignInToken, insertSignInRequest, insertSignInToken, markSignInTokenUsed, oldestSignInRequests, takeSignInRequest } from '../db/sign-in-tokens.js'
 import { findUserByEmail, findUserById } from '../db/users.js'
 import type { Trx } from '../db/database.js'
 import { findContact } from '../db/vendors.js'
@@ -8,7 +8,7 @@ import { isEmailAddress, maskEmail, normalizeEmail } from '../domain/email.js'
 import { encodeToken, hashSecret, isWellFormedToken, MAGIC_LINK_TTL_MS, TOKEN_BYTES, tokenState } from '../domain/sign-in.js'
 import { invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
-import { nowIso, type ServiceContext } from './context.js'
+import { newId, nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
 
 const HOUR_MS = 60 * 60 * 1000
@@ -36,21 +36,35 @@ export function newSignInToken (ctx: ServiceContext): string {
 }
 
 /**
- * Sends a sign-in link when the address belongs to an active vendor contact who has not had too many
- * this hour. Whatever the case, the caller answers the same, so the form reveals no account.
+ * Records a request for a sign-in link: one write, whether or not the address has an account, so that
+ * neither the answer nor its timing tells. processSignInRequests decides and sends.
  */
-export async function requestSignInLink (ctx: ServiceContext, email: string, limits: SignInLinkLimits): Promise<void> {
+export async function requestSignInLink (ctx: ServiceContext, email: string): Promise<void> {
   if (!isEmailAddress(email.trim())) throw invalidInput([{ path: 'email', message: 'is not an e-mail address' }])
-  // Made and rendered whether or not it is sent, so known and unknown addresses take about as long.
-  const token = newSignInToken(ctx)
-  ctx.mail.renderer.render('sign-in-link', { path: `/sign-in/confirm?token=${token}`, minutes: MAGIC_LINK_TTL_MS / 60000 })
-  await ctx.db.transaction().execute(async (trx) => {
-    const user = await findUserByEmail(trx, normalizeEmail(email))
-    if (user === undefined || user.disabled_at !== null || await findContact(trx, user.id) === undefined) return
-    const since = new Date(ctx.clock.now().getTime() - HOUR_MS).toISOString()
-    if (await countRecentSignInTokens(trx, user.id, PURPOSE, since) >= limits.linksPerHour) return
-    await sendSignInLink(trx, ctx, user, token)
-  })
+  await ctx.db.transaction().execute(async (trx) => { await insertSignInRequest(trx, newId(ctx), normalizeEmail(email), nowIso(ctx)) })
+}
+
+/**
+ * The worker's side of requestSignInLink: each request sends a link when the address belongs to an
+ * active vendor contact who has not had `linksPerHour` links this hour, and is then deleted.
+ */
+export async function processSignInRequests (ctx: ServiceContext, limits: SignInLinkLimits, batchSize = 100): Promise<{ sent: number, ignored: number }> {
+  const report = { sent: 0, ignored: 0 }
+  for (const request of await oldestSignInRequests(ctx.db, batchSize)) {
+    const token = newSignInToken(ctx)
+    const sent = await ctx.db.transaction().execute(async (trx) => {
+      if (!await takeSignInRequest(trx, request.id)) return false
+      const user = await findUserByEmail(trx, request.email_normalized)
+      if (user === undefined || user.disabled_at !== null || await findContact(trx, user.id) === undefined) return false
+      const since = new Date(ctx.clock.now().getTime() - HOUR_MS).toISOString()
+      if (await countRecentSignInTokens(trx, user.id, PURPOSE, since) >= limits.linksPerHour) return false
+      await sendSignInLink(trx, ctx, user, token)
+      return true
+    })
+    if (sent) report.sent++
+    else report.ignored++
+  }
+  return report
 }
 
 /**

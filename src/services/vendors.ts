@@ -8,7 +8,7 @@ import { ConflictError, ForbiddenError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
 import { newId, nowIso, type ServiceContext } from './context.js'
 import { listPublicRfps } from './rfps.js'
-import { newSignInToken, requestSignInLink, sendSignInLink, type SignInLinkLimits } from './sign-in.js'
+import { newSignInToken, requestSignInLink, sendSignInLink } from './sign-in.js'
 import { addUser, checkNewUser } from './users.js'
 
 export interface VendorRegistration {
@@ -37,11 +37,11 @@ function checkRegistration (input: VendorRegistration): Problem[] {
  * Registers an organisation with its first contact and mails them a sign-in link. An address that has an
  * account already gets a sign-in link instead, and the caller answers the same: the form reveals no account.
  */
-export async function registerVendor (ctx: ServiceContext, input: VendorRegistration, limits: SignInLinkLimits): Promise<void> {
+export async function registerVendor (ctx: ServiceContext, input: VendorRegistration): Promise<void> {
   const problems = checkRegistration(input)
   if (problems.length > 0) throw invalidInput(problems)
   if (await findUserByEmail(ctx.db, normalizeEmail(input.email)) !== undefined) {
-    await requestSignInLink(ctx, input.email, limits)
+    await requestSignInLink(ctx, input.email)
     return
   }
   const name = foldName(input.organisation)

@@ -2,6 +2,9 @@
 import t from 'tap'
 import { main } from '../../src/cli.js'
 import type { CliIo } from '../../src/commands/io.js'
+import { registerVendor } from '../../src/services/vendors.js'
+import { requestSignInLink } from '../../src/services/sign-in.js'
+import { testConfig, testContext } from '../helpers/app.js'
 import { startSmtp } from '../helpers/smtp.js'
 
 async function run (args: string[], env: Record<string, string>) {
@@ -36,6 +39,17 @@ t.test('with no mail server configured, flush writes .eml files', async (t) => {
   const dir = t.testdir()
   await run(['demo'], { SHORTLIST_DATA_DIR: dir })
   t.same((await run(['mail', 'flush'], { SHORTLIST_DATA_DIR: dir })).out, [`mail: 1 sent, 0 to retry, 0 failed (written under ${dir}/mail)`])
+})
+
+t.test('flush first turns sign-in requests into links, as the server\'s pass does', async (t) => {
+  const dir = t.testdir()
+  await run(['migrate'], { SHORTLIST_DATA_DIR: dir })
+  // On the real clock, as the CLI runs: mail queued in the future would not be due yet.
+  const ctx = await testContext(t, testConfig(t, { dataDir: dir }), new Date())
+  await registerVendor(ctx, { organisation: 'Acme', website: '', contactName: 'Ada', email: 'ada@acme.example' })
+  await requestSignInLink(ctx, 'ada@acme.example')
+  await requestSignInLink(ctx, 'nobody@acme.example')
+  t.same((await run(['mail', 'flush'], { SHORTLIST_DATA_DIR: dir })).out, [`mail: 2 sent, 0 to retry, 0 failed (written under ${dir}/mail)`], 'the registration link and the requested one')
 })
 
 t.test('usage errors', async (t) => {

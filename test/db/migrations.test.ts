@@ -116,7 +116,7 @@ t.test(`${VENDORS}: from an empty database, and from the previous schema with us
   const empty = openDatabase(testConfig(t))
   t.teardown(async () => { await empty.destroy() })
   t.same((await migrateTo(empty, VENDORS)).applied.map((m) => m.name), [FIRST, OUTBOX, VENDORS])
-  t.same(await tables(empty), [...CORE_TABLES, 'mail_outbox', 'sessions', 'sign_in_tokens', 'vendor_contacts', 'vendor_organisations'].sort())
+  t.same(await tables(empty), [...CORE_TABLES, 'mail_outbox', 'sessions', 'sign_in_requests', 'sign_in_tokens', 'vendor_contacts', 'vendor_organisations'].sort())
 
   const db = openDatabase(testConfig(t))
   t.teardown(async () => { await db.destroy() })

@@ -52,9 +52,8 @@ t.test('every route has a row, and every row holds', async (t) => {
   await app.ready()
   t.same(app.routeList.map((r) => `${r.method} ${r.url}`).sort(), Object.keys(MATRIX).sort(), 'the matrix lists exactly the routes the app has')
 
-  const limits = config.signIn
-  await registerVendor(ctx, { organisation: 'Vendor A', website: '', contactName: 'A', email: 'a@vendor-a.example' }, limits)
-  await registerVendor(ctx, { organisation: 'Vendor B', website: '', contactName: 'B', email: 'b@vendor-b.example' }, limits)
+  await registerVendor(ctx, { organisation: 'Vendor A', website: '', contactName: 'A', email: 'a@vendor-a.example' })
+  await registerVendor(ctx, { organisation: 'Vendor B', website: '', contactName: 'B', email: 'b@vendor-b.example' })
   const user = async (email: string) => (await ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id
   const ids: Record<ActorName, string | undefined> = {
     anonymous: undefined,

@@ -3,8 +3,11 @@ import t from 'tap'
 import { sql } from 'kysely'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/browser-less.js'
+import { processSignInRequests } from '../../src/services/sign-in.js'
 
 async function linkSentTo (ctx: TestApp['ctx'], email: string): Promise<string> {
+  // What the server's worker does on its next pass.
+  await processSignInRequests(ctx, { linksPerHour: 5 })
   const mail = await ctx.db.selectFrom('mail_outbox').select('text_body').where('to_address', '=', email).orderBy('created_at', 'desc').executeTakeFirstOrThrow()
   const token = /\/sign-in\/confirm\?token=([A-Za-z0-9_-]{43})/.exec(mail.text_body)?.[1]
   if (token === undefined) throw new Error('no link in the mail')
@@ -98,21 +101,26 @@ t.test('known and unknown addresses get the same answer; only the known one gets
   const unknown = await ask('nobody@acme.example')
   t.equal(known.statusCode, 200)
   t.equal(known.body.replace('ada@acme.example', 'X'), unknown.body.replace('nobody@acme.example', 'X'))
+  t.same(await ctx.db.selectFrom('sign_in_requests').select('email_normalized').execute(), [{ email_normalized: 'ada@acme.example' }, { email_normalized: 'nobody@acme.example' }], 'both requests were recorded alike')
+  t.same(await processSignInRequests(ctx, { linksPerHour: 5 }), { sent: 1, ignored: 1 })
   t.equal((await ctx.db.selectFrom('mail_outbox').select('id').where('template', '=', 'sign-in-link').execute()).length, 2, 'registration and one sign-in')
 
   const again = await register(app, new Visitor(app))
   t.equal(again.statusCode, 200, 'registering an existing address answers as for a new one')
+  await processSignInRequests(ctx, { linksPerHour: 5 })
   t.equal((await ctx.db.selectFrom('mail_outbox').select('id').where('template', '=', 'sign-in-link').execute()).length, 3, 'and mails a sign-in link')
 })
 
 t.test('an account is sent a few links an hour at most', async (t) => {
-  const { app, ctx } = await buildTestApp(t, { config: { signIn: { linksPerHour: 2, attemptsPerWindow: 100, windowMs: 60000 } } })
+  const { app, ctx, config } = await buildTestApp(t, { config: { signIn: { linksPerHour: 2, attemptsPerWindow: 100, windowMs: 60000 } } })
   await register(app, new Visitor(app))
   for (let i = 0; i < 3; i++) {
     const visitor = new Visitor(app)
     t.equal((await visitor.post('/sign-in', { email: 'ada@acme.example', _csrf: await visitor.csrfFrom('/sign-in') })).statusCode, 200)
   }
+  t.same(await processSignInRequests(ctx, config.signIn), { sent: 1, ignored: 2 }, 'registration sent one; one more, then the hour is used up')
   t.equal((await ctx.db.selectFrom('sign_in_tokens').select('token_hash').execute()).length, 2, 'the third request in the hour sends nothing')
+  t.same(await ctx.db.selectFrom('sign_in_requests').select('id').execute(), [], 'every request is gone once processed')
 })
 
 t.test('forms refuse a missing or foreign CSRF token', async (t) => {

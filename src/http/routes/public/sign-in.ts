@@ -21,7 +21,7 @@ const signIn: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     preHandler: app.csrfProtection,
     schema: { body: Type.Object({ email: Type.String({ minLength: 3, maxLength: 254 }), _csrf: CsrfField }, { additionalProperties: false }) }
   }, async (request, reply) => {
-    await requestSignInLink(app.ctx, request.body.email, config.signIn)
+    await requestSignInLink(app.ctx, request.body.email)
     return await reply.view('pages/public/sign-in-sent.hbs', { title: 'Check your mail', email: request.body.email })
   })
 

@@ -25,7 +25,7 @@ const register: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
     }
   }, async (request, reply) => {
     const { _csrf, ...registration } = request.body
-    await registerVendor(app.ctx, registration, config.signIn)
+    await registerVendor(app.ctx, registration)
     return await reply.view('pages/public/sign-in-sent.hbs', { title: 'Check your mail', email: registration.email })
   })
 }
