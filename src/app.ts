@@ -88,14 +88,17 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
   await app.register(views, { cache: config.views.cache, publicUrl: config.publicUrl })
   await app.register(errors)
   await app.register(staticAssets)
-  await app.register(sessions, { config, random })
-
   // Stable across restarts, so the heartbeat table keeps one row per instance rather than one per boot.
   await app.register(health, { instance: `${hostname()}:${config.port}` })
-  await app.register(home, { pageSize: config.limits.pageSize, maxPage: config.limits.maxPage })
-  await app.register(rfp)
-  await app.register(signIn, { config })
-  await app.register(vendorRegister, { config })
-  await app.register(vendorPortal, { pageSize: config.limits.pageSize })
+
+  // Pages live in their own context with sessions: assets and the health check never read a session row.
+  await app.register(async (pages) => {
+    await pages.register(sessions, { config, random })
+    await pages.register(home, { pageSize: config.limits.pageSize, maxPage: config.limits.maxPage })
+    await pages.register(rfp)
+    await pages.register(signIn, { config })
+    await pages.register(vendorRegister, { config })
+    await pages.register(vendorPortal, { pageSize: config.limits.pageSize })
+  })
   return app
 }

@@ -78,6 +78,18 @@ export async function listPublishedRfps (db: Executor, page: Page): Promise<RfpL
   return rows.map(toListing)
 }
 
+/** Published RFPs still taking proposals at `now`, soonest deadline first. */
+export async function listRfpsTakingProposals (db: Executor, now: string, limit: number): Promise<RfpListing[]> {
+  const rows = await withCurrentVersion(db)
+    .where('rfps.state', '=', 'published')
+    .where('rfp_versions.proposals_due_at', '>', now)
+    .orderBy('rfp_versions.proposals_due_at')
+    .orderBy('rfps.id')
+    .limit(limit)
+    .execute()
+  return rows.map(toListing)
+}
+
 export async function countPublishedRfps (db: Executor): Promise<number> {
   const { n } = await db.selectFrom('rfps').select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('published_at', 'is not', null)

@@ -2,18 +2,14 @@
 import { countPublishedRfps, encodeContent, findRfp, insertRfp, insertRfpVersion, listPublishedRfps, markPublished, slugExists } from '../db/rfps.js'
 import { findUserById } from '../db/users.js'
 import { canonicalHash, type JsonValue } from '../domain/canonical-json.js'
-import { decide, type Actor, type Request, type UserActor } from '../domain/policy.js'
+import { decide, type Actor, type UserActor } from '../domain/policy.js'
 import { checkRfpDraft, DEFAULT_SCALE, weightShares, type Criterion, type RfpDraft } from '../domain/rfp-document.js'
 import { phaseOf, type RfpListing, type RfpPhase, type RfpRecord } from '../domain/rfp.js'
-import { ConflictError, ForbiddenError, InvalidStateError, NotFoundError, invalidInput } from '../errors.js'
+import { ConflictError, InvalidStateError, NotFoundError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
+import { authorize } from './authorize.js'
 import { newId, nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
-
-function authorize (actor: Actor, request: Request): void {
-  const decision = decide(actor, request)
-  if (!decision.allowed) throw new ForbiddenError(decision.reason)
-}
 
 export async function createRfpDraft (ctx: ServiceContext, actor: UserActor, input: RfpDraft): Promise<{ id: string, slug: string }> {
   authorize(actor, { action: 'rfp.draft' })

@@ -1,13 +1,14 @@
 // Vendor organisations and their contacts: registration, and who is signed in.
 import { findUserByEmail, findUserById } from '../db/users.js'
+import { listRfpsTakingProposals } from '../db/rfps.js'
 import { findContact, findOrganisationByName, insertContact, insertOrganisation } from '../db/vendors.js'
 import { normalizeEmail } from '../domain/email.js'
-import { decide, type Actor, type UserActor } from '../domain/policy.js'
+import type { Actor, UserActor } from '../domain/policy.js'
 import type { Problem } from '../domain/schema-problems.js'
-import { ConflictError, ForbiddenError, invalidInput } from '../errors.js'
+import { ConflictError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
+import { authorize } from './authorize.js'
 import { newId, nowIso, type ServiceContext } from './context.js'
-import { listPublicRfps } from './rfps.js'
 import { newSignInToken, requestSignInLink, sendSignInLink } from './sign-in.js'
 import { addUser, checkNewUser } from './users.js'
 
@@ -80,10 +81,11 @@ export async function getViewer (ctx: ServiceContext, userId: string): Promise<V
   }
 }
 
-/** The vendor portal's first page: the contact's organisation and the RFPs open to it. */
-export async function getVendorPortal (ctx: ServiceContext, actor: Actor, pageSize: number) {
-  const decision = decide(actor, { action: 'vendor.portal' })
-  if (!decision.allowed) throw new ForbiddenError(decision.reason)
-  const rfps = await listPublicRfps(ctx, 1, pageSize)
-  return { rfps: rfps.items.filter((rfp) => rfp.phase === 'questions_open' || rfp.phase === 'questions_closed') }
+/**
+ * The vendor portal's first page: the RFPs still taking proposals, soonest deadline first. Filtered in the
+ * query, not after a page of all published RFPs, so an open RFP is never pushed off by decided ones.
+ */
+export async function getVendorPortal (ctx: ServiceContext, actor: Actor, limit: number) {
+  authorize(actor, { action: 'vendor.portal' })
+  return { rfps: await listRfpsTakingProposals(ctx.db, nowIso(ctx), limit) }
 }

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os'
+import { Signer } from '@fastify/cookie'
 import { sql } from 'kysely'
 import t from 'tap'
+import { storeSession } from '../../src/services/sessions.js'
 import { buildTestApp } from '../helpers/app.js'
 
 t.test('/healthz writes to the database and reports it', async (t) => {
@@ -43,4 +45,18 @@ t.test('the CSS framework and the site stylesheet are served from /assets/', asy
   t.equal(own.statusCode, 200)
   t.equal((await app.inject('/assets/../package.json')).statusCode, 404, 'no way out of the asset folders')
   t.equal((await app.inject('/assets/%2e%2e/package.json')).statusCode, 404)
+})
+
+t.test('assets and the health check never read or touch a session', async (t) => {
+  const secret = 'a-test-session-secret-of-32-characters-or-more'
+  const { app, ctx, config } = await buildTestApp(t, { config: { session: { secret } } })
+  await storeSession(ctx, 'sid', {}, config.session)
+  ctx.clock.advance(2 * 60 * 1000)
+  const seen = async () => (await ctx.db.selectFrom('sessions').select('last_seen_at').executeTakeFirstOrThrow()).last_seen_at
+  const before = await seen()
+  const cookie = `shortlist=${new Signer(secret).sign('sid')}`
+  for (const url of ['/assets/shortlist.css', '/healthz']) t.equal((await app.inject({ url, headers: { cookie } })).statusCode, 200, url)
+  t.equal(await seen(), before, 'not touched')
+  await app.inject({ url: '/', headers: { cookie } })
+  t.not(await seen(), before, 'a page does touch it: the test can see a touch')
 })
