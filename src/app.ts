@@ -17,6 +17,10 @@ import health from './http/routes/health.js'
 import home from './http/routes/public/home.js'
 import rfp from './http/routes/public/rfp.js'
 import signIn from './http/routes/public/sign-in.js'
+import committeeSignIn from './http/routes/public/committee-sign-in.js'
+import account from './http/routes/account/account.js'
+import adminUsers from './http/routes/admin/users.js'
+import apiV1 from './http/routes/api/v1.js'
 import vendorPortal from './http/routes/vendor/portal.js'
 import vendorRegister from './http/routes/vendor/register.js'
 
@@ -86,7 +90,7 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
   await app.register(services, { config, clock, random })
   await app.register(security, { publicUrl: config.publicUrl })
   await app.register(views, { cache: config.views.cache, publicUrl: config.publicUrl })
-  await app.register(errors)
+  await app.register(errors, { publicUrl: config.publicUrl })
   await app.register(staticAssets)
   // Stable across restarts, so the heartbeat table keeps one row per instance rather than one per boot.
   await app.register(health, { instance: `${hostname()}:${config.port}` })
@@ -99,6 +103,11 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
     await pages.register(signIn, { config })
     await pages.register(vendorRegister, { config })
     await pages.register(vendorPortal, { pageSize: config.limits.pageSize })
+    await pages.register(committeeSignIn, { config })
+    await pages.register(account, { config })
+    await pages.register(adminUsers, { config })
   })
+  // The API has no sessions and no cookies: bearer tokens only, so no CSRF to guard against.
+  await app.register(apiV1, { publicUrl: config.publicUrl })
   return app
 }

@@ -9,6 +9,7 @@ import { processIo, type CliIo } from './commands/io.js'
 import { mailCommand } from './commands/mail.js'
 import { migrateCommand } from './commands/migrate.js'
 import { serveCommand } from './commands/serve.js'
+import { userCommand } from './commands/user.js'
 import { verifyCommand } from './commands/verify.js'
 
 const USAGE = `usage: shortlist <command>
@@ -20,6 +21,8 @@ commands:
                             apply pending migrations (default), undo the last one, or list them
   verify                    recompute the audit chain; exit 1 at the first broken event
   demo                      seed the demo RFP into an empty database
+  user add [--admin] [--name NAME] EMAIL
+                            add a committee member (or an admin) and print their invitation link
   mail flush                send the messages that are due, once
   mail list [--failed]      list the outbox, newest first (or only the failed messages)
   mail retry ID             queue a failed message again
@@ -30,7 +33,7 @@ Configuration: config/default.json, the file named by SHORTLIST_CONFIG_FILE, the
 export async function main (argv: string[], io: CliIo = processIo): Promise<number> {
   let parsed
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'demo-if-empty': { type: 'boolean' }, failed: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } })
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { 'demo-if-empty': { type: 'boolean' }, failed: { type: 'boolean' }, admin: { type: 'boolean' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
   } catch (error) {
     io.err(`shortlist: ${(error as Error).message}`)
     return 2
@@ -63,6 +66,7 @@ export async function main (argv: string[], io: CliIo = processIo): Promise<numb
       case 'migrate': return extra(1) ? 2 : await migrateCommand(config, io, rest[0])
       case 'verify': return extra(0) ? 2 : await verifyCommand(config, io)
       case 'demo': return extra(0) ? 2 : await demoCommand(config, io)
+      case 'user': return extra(2) ? 2 : await userCommand(config, io, rest[0], rest[1], { admin: parsed.values.admin === true, name: parsed.values.name })
       case 'mail': return extra(2) ? 2 : await mailCommand(config, io, rest[0], rest[1], { failed: parsed.values.failed === true })
       default:
         io.err(`shortlist: unknown command "${command}"\n\n${USAGE}`)

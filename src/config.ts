@@ -41,7 +41,8 @@ export const ConfigSchema = Type.Object({
   signIn: Type.Object({
     linksPerHour: Type.Integer({ minimum: 1, maximum: 100, description: 'Sign-in links one account is sent per hour at most; more requests get the same answer and no mail' }),
     attemptsPerWindow: Type.Integer({ minimum: 1, maximum: 10000, description: 'Sign-in and registration requests one client address may make per window' }),
-    windowMs: Type.Integer({ minimum: 1000, maximum: 86400000, description: 'The rate-limit window' })
+    windowMs: Type.Integer({ minimum: 1000, maximum: 86400000, description: 'The rate-limit window' }),
+    failuresPerAccount: Type.Integer({ minimum: 1, maximum: 1000, description: 'Wrong passwords or second-factor codes one account may get per window before further tries are refused' })
   }, { additionalProperties: false }),
   http: Type.Object({
     bodyLimitBytes: Type.Integer({ minimum: 1024, maximum: 104857600, description: 'Largest request body accepted' }),

@@ -20,3 +20,4 @@ export const publicDir = join(packageRoot, 'public')
 export const configDir = join(packageRoot, 'config')
 // Migrations compile beside src/, so the same relative step finds them in both layouts.
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url))
+export const packageVersion: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version

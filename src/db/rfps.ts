@@ -2,6 +2,7 @@
 import type { RfpListing, RfpRecord, RfpState } from '../domain/rfp.js'
 import type { Round, Section } from '../domain/rfp-document.js'
 import type { Executor } from './database.js'
+import { listRfpMembers } from './rfp-roles.js'
 import type { NewRfpVersion, RfpsTable } from './schema.js'
 
 interface StoredContent { sections: Section[], rounds: Round[] }
@@ -56,7 +57,7 @@ export async function findRfp (db: Executor, by: { slug: string } | { id: string
   const row = await ('slug' in by ? query.where('rfps.slug', '=', by.slug) : query.where('rfps.id', '=', by.id)).executeTakeFirst()
   if (row === undefined) return undefined
   const content = JSON.parse(row.content) as StoredContent
-  return { ...toListing(row), sections: content.sections, rounds: content.rounds }
+  return { ...toListing(row), sections: content.sections, rounds: content.rounds, members: await listRfpMembers(db, row.id) }
 }
 
 export async function slugExists (db: Executor, slug: string): Promise<boolean> {
@@ -100,4 +101,14 @@ export async function countPublishedRfps (db: Executor): Promise<number> {
 export async function markPublished (db: Executor, id: string, at: string): Promise<void> {
   await db.updateTable('rfps').set({ state: 'published', published_at: at, updated_at: at }).where('id', '=', id).execute()
   await db.updateTable('rfp_versions').set({ frozen_at: at }).where('rfp_id', '=', id).where('number', '=', 1).execute()
+}
+
+/** Every RFP's slug and current title, drafts included, for an admin choosing one; at most `limit`. */
+export async function listRfpChoices (db: Executor, limit: number) {
+  return await withCurrentVersion(db).orderBy('rfps.slug').limit(limit).execute()
+    .then((rows) => rows.map((row) => ({ id: row.id, slug: row.slug, title: row.title })))
+}
+
+export async function findRfpIdBySlug (db: Executor, slug: string): Promise<string | undefined> {
+  return (await db.selectFrom('rfps').select('id').where('slug', '=', slug).executeTakeFirst())?.id
 }

@@ -11,6 +11,43 @@ export interface UsersTable {
   created_at: string
   /** Set when an admin disables the account: no sign-in, every session ended. */
   disabled_at: ColumnType<string | null, string | null | undefined, string | null>
+  /** argon2id PHC string; null for vendor contacts and for invitees who have not set one. */
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>
+  /** Base32 TOTP secret, set when enrolment is confirmed with a first code. */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>
+  totp_enabled_at: ColumnType<string | null, string | null | undefined, string | null>
+  /** The last TOTP time step accepted; codes of that step or earlier are replays. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>
+}
+
+export interface RecoveryCodesTable {
+  user_id: string
+  code_hash: string
+  created_at: string
+  used_at: string | null
+}
+
+export interface RfpRolesTable {
+  rfp_id: string
+  user_id: string
+  role: string
+  granted_by: string | null
+  granted_at: string
+}
+
+export interface ApiTokensTable {
+  id: string
+  user_id: string
+  name: string
+  token_hash: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface SignInFailuresTable {
+  key: string
+  at: string
 }
 
 export interface VendorOrganisationsTable {
@@ -131,6 +168,10 @@ export interface Database {
   sessions: SessionsTable
   sign_in_tokens: SignInTokensTable
   sign_in_requests: SignInRequestsTable
+  recovery_codes: RecoveryCodesTable
+  rfp_roles: RfpRolesTable
+  api_tokens: ApiTokensTable
+  sign_in_failures: SignInFailuresTable
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -14,3 +14,25 @@ export async function findUserById (db: Executor, id: string): Promise<UserRow |
 export async function findUserByEmail (db: Executor, normalizedEmail: string): Promise<UserRow | undefined> {
   return await db.selectFrom('users').selectAll().where('email_normalized', '=', normalizedEmail).executeTakeFirst()
 }
+
+/** Users with their vendor organisation, if any, ordered by e-mail address. */
+export async function listUsers (db: Executor, page: { limit: number, offset: number }) {
+  return await db.selectFrom('users')
+    .leftJoin('vendor_contacts', 'vendor_contacts.user_id', 'users.id')
+    .leftJoin('vendor_organisations', 'vendor_organisations.id', 'vendor_contacts.organisation_id')
+    .select(['users.id', 'users.email', 'users.display_name', 'users.is_admin', 'users.disabled_at', 'users.created_at',
+      'users.password_hash', 'users.totp_enabled_at', 'vendor_organisations.name as organisation_name'])
+    .orderBy('users.email_normalized')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute()
+}
+
+export async function countUsers (db: Executor): Promise<number> {
+  const { n } = await db.selectFrom('users').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow()
+  return Number(n)
+}
+
+export async function setUserDisabled (db: Executor, id: string, disabledAt: string | null): Promise<void> {
+  await db.updateTable('users').set({ disabled_at: disabledAt }).where('id', '=', id).execute()
+}

@@ -4,7 +4,7 @@ import { DAY_MS as DAY } from '../domain/time.js'
 import type { ServiceContext } from '../services/context.js'
 import { isPristine } from '../services/audit.js'
 import { createRfpDraft, publishRfp } from '../services/rfps.js'
-import { createUser } from '../services/users.js'
+import { inviteUser } from '../services/invitations.js'
 import { DEMO_RFP_SLUG, securityAuditRfp } from './security-audit-rfp.js'
 import { InvalidStateError } from '../errors.js'
 
@@ -17,8 +17,10 @@ export async function seedDemo (ctx: ServiceContext): Promise<DemoResult> {
   const clock = new ManualClock(new Date(seededAt.getTime() - 10 * DAY))
   const at = { ...ctx, clock }
 
-  const { id: chairId } = await createUser(at, null, { email: 'chair@driftwood.example', displayName: 'Robin Okafor (working group chair)' })
-  const chair = { kind: 'user' as const, userId: chairId, isAdmin: false, organisationId: null }
+  // Invited as a committee member would be: the invitation mail lands in the outbox (an .eml file under
+  // the data folder by default), and its link lets whoever runs the demo sign in as the chair.
+  const { userId: chairId } = await inviteUser(at, null, { email: 'chair@driftwood.example', displayName: 'Robin Okafor (working group chair)' })
+  const chair = { kind: 'user' as const, userId: chairId, isAdmin: false, organisationId: null, hasSecondFactor: false, secondFactorAt: null }
   const { id } = await createRfpDraft(at, chair, securityAuditRfp(seededAt))
   clock.set(new Date(seededAt.getTime() - 3 * DAY))
   await publishRfp(at, chair, id)

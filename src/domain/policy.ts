@@ -1,48 +1,95 @@
-// The one place that decides who may do what. Services ask it; routes never decide access themselves.
+// The one place that decides who may do what, from the actor, the action, the resource and the time.
+// Services ask it; routes never decide access themselves.
+
+export const RFP_ROLES = ['owner', 'evaluator'] as const
+export type RfpRole = typeof RFP_ROLES[number]
 
 export type Actor =
   | { kind: 'anonymous' }
-  | { kind: 'user', userId: string, isAdmin: boolean, organisationId: string | null }
+  | {
+    kind: 'user'
+    userId: string
+    isAdmin: boolean
+    /** The vendor organisation the user speaks for; null for committee members and admins. */
+    organisationId: string | null
+    /** Whether the account has a second factor (committee members and admins do once enrolled). */
+    hasSecondFactor: boolean
+    /** When this session last proved the second factor: at sign-in, and again at each step-up. */
+    secondFactorAt: string | null
+  }
 
 export type UserActor = Extract<Actor, { kind: 'user' }>
 
 export const ANONYMOUS: Actor = { kind: 'anonymous' }
 
+/** A session that proved its second factor longer ago than this proves it again before a sensitive action. */
+export const STEP_UP_MAX_AGE_MS = 10 * 60 * 1000
+
+export interface RfpMember { userId: string, role: RfpRole }
+
 /** What the policy needs to know of an RFP. */
 export interface RfpResource {
-  createdBy: string
   /** Null until published; a draft cancelled before publication stays private. */
   publishedAt: string | null
+  members: readonly RfpMember[]
 }
 
 export type Request =
   | { action: 'rfp.draft' }
   | { action: 'vendor.portal' }
+  | { action: 'account.view' }
+  | { action: 'account.token.create' }
+  | { action: 'account.own', ownerId: string }
+  | { action: 'user.list' }
+  | { action: 'user.manage' }
   | { action: 'rfp.view', rfp: RfpResource }
   | { action: 'rfp.publish', rfp: RfpResource }
 
-export type Decision = { allowed: true } | { allowed: false, reason: string }
+export type Decision =
+  | { allowed: true }
+  | { allowed: false, reason: string, stepUp: boolean }
 
 const allow: Decision = { allowed: true }
-const refuse = (reason: string): Decision => ({ allowed: false, reason })
+const refuse = (reason: string): Decision => ({ allowed: false, reason, stepUp: false })
 
-function isOwner (actor: Actor, rfp: RfpResource): boolean {
-  return actor.kind === 'user' && actor.userId === rfp.createdBy
+export function hasRole (actor: Actor, rfp: RfpResource, role: RfpRole): boolean {
+  return actor.kind === 'user' && rfp.members.some((m) => m.userId === actor.userId && m.role === role)
 }
 
-export function decide (actor: Actor, request: Request): Decision {
+/**
+ * Sensitive actions ask a user who has a second factor to have proved it within STEP_UP_MAX_AGE_MS.
+ * Vendor contacts have none: their magic link is their only factor.
+ */
+function recentSecondFactor (actor: UserActor, now: Date): Decision {
+  if (!actor.hasSecondFactor) return allow
+  const at = actor.secondFactorAt === null ? Number.NaN : Date.parse(actor.secondFactorAt)
+  if (now.getTime() - at < STEP_UP_MAX_AGE_MS) return allow
+  return { allowed: false, reason: 'confirm with your second factor first', stepUp: true }
+}
+
+export function decide (actor: Actor, request: Request, now: Date): Decision {
+  switch (request.action) {
+    case 'rfp.view':
+      if (request.rfp.publishedAt !== null || hasRole(actor, request.rfp, 'owner') || hasRole(actor, request.rfp, 'evaluator')) return allow
+      return refuse('a draft is visible to its owners and evaluators only')
+    case 'rfp.publish':
+      return hasRole(actor, request.rfp, 'owner') ? allow : refuse('only an owner of the RFP may publish it')
+  }
+  if (actor.kind === 'anonymous') return refuse('sign in first')
   switch (request.action) {
     case 'rfp.draft':
-      // Narrowed further (to people with a committee role) when roles arrive; vendors never draft.
-      if (actor.kind === 'anonymous') return refuse('sign in to draft an RFP')
       return actor.organisationId === null ? allow : refuse('vendor contacts cannot draft RFPs')
     case 'vendor.portal':
-      if (actor.kind === 'anonymous') return refuse('sign in to use the vendor portal')
       return actor.organisationId !== null ? allow : refuse('the vendor portal is for vendor contacts')
-    case 'rfp.view':
-      if (request.rfp.publishedAt !== null || isOwner(actor, request.rfp)) return allow
-      return refuse('a draft is visible to its owners only')
-    case 'rfp.publish':
-      return isOwner(actor, request.rfp) ? allow : refuse('only an owner of the RFP may publish it')
+    case 'account.view':
+      return allow
+    case 'account.token.create':
+      return recentSecondFactor(actor, now)
+    case 'account.own':
+      return actor.userId === request.ownerId ? allow : refuse('that belongs to another account')
+    case 'user.list':
+      return actor.isAdmin ? allow : refuse('only admins manage users')
+    case 'user.manage':
+      return actor.isAdmin ? recentSecondFactor(actor, now) : refuse('only admins manage users')
   }
 }

@@ -1,5 +1,6 @@
 // An RFP's stored states and the phase the public sees, computed from state and clock alone.
 import type { Round, Section } from './rfp-document.js'
+import type { RfpMember } from './policy.js'
 
 export const RFP_STATES = ['draft', 'published', 'opened', 'scoring_closed', 'decided', 'cancelled'] as const
 export type RfpState = typeof RFP_STATES[number]
@@ -52,4 +53,6 @@ export interface RfpListing {
 export interface RfpRecord extends RfpListing {
   sections: Section[]
   rounds: Round[]
+  /** Who holds which role on it: what the policy decides access by. */
+  members: RfpMember[]
 }

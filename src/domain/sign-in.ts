@@ -40,3 +40,16 @@ export function isSessionLive (session: SessionTimes, now: Date): boolean {
 
 /** A user's last use is written at most this often: a write per request would fsync per request. */
 export const SESSION_TOUCH_INTERVAL_MS = 60 * 1000
+
+/** Invitations give a week to accept: the invitee may be away, and the link only sets a password. */
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000
+
+/** Between the password and the second factor a sign-in waits at most this long. */
+export const PENDING_SIGN_IN_TTL_MS = 10 * 60 * 1000
+
+/** API tokens carry a prefix so secret scanners and people can tell what they are. */
+export const API_TOKEN_PREFIX = 'sl_'
+
+export function isWellFormedApiToken (token: string): boolean {
+  return token.startsWith(API_TOKEN_PREFIX) && isWellFormedToken(token.slice(API_TOKEN_PREFIX.length))
+}

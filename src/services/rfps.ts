@@ -1,18 +1,19 @@
 // Use cases on RFPs: drafting and publishing (the lifecycle issue adds editing and amendments), and reading them.
 import { countPublishedRfps, encodeContent, findRfp, insertRfp, insertRfpVersion, listPublishedRfps, markPublished, slugExists } from '../db/rfps.js'
+import { insertRfpRole } from '../db/rfp-roles.js'
 import { findUserById } from '../db/users.js'
 import { canonicalHash, type JsonValue } from '../domain/canonical-json.js'
-import { decide, type Actor, type UserActor } from '../domain/policy.js'
+import type { Actor, UserActor } from '../domain/policy.js'
 import { checkRfpDraft, DEFAULT_SCALE, weightShares, type Criterion, type RfpDraft } from '../domain/rfp-document.js'
 import { phaseOf, type RfpListing, type RfpPhase, type RfpRecord } from '../domain/rfp.js'
 import { ConflictError, InvalidStateError, NotFoundError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
-import { authorize } from './authorize.js'
+import { authorize, isAllowed } from './authorize.js'
 import { newId, nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
 
 export async function createRfpDraft (ctx: ServiceContext, actor: UserActor, input: RfpDraft): Promise<{ id: string, slug: string }> {
-  authorize(actor, { action: 'rfp.draft' })
+  authorize(ctx, actor, { action: 'rfp.draft' })
   const problems = checkRfpDraft(input)
   if (problems.length > 0) throw invalidInput(problems)
   const id = newId(ctx)
@@ -35,6 +36,8 @@ export async function createRfpDraft (ctx: ServiceContext, actor: UserActor, inp
       created_at: at,
       frozen_at: null
     })
+    // Its author is its first owner; admins add owners and evaluators.
+    await insertRfpRole(trx, { rfpId: id, userId: actor.userId, role: 'owner', grantedBy: actor.userId, at })
     await appendAuditEvent(trx, { at, type: 'rfp.drafted', actorId: actor.userId, rfpId: id, public: false, data: { slug: input.slug } })
     return { id, slug: input.slug }
   })
@@ -62,8 +65,8 @@ export async function publishRfp (ctx: ServiceContext, actor: UserActor, rfpId: 
   const at = nowIso(ctx)
   await ctx.db.transaction().execute(async (trx) => {
     const rfp = await findRfp(trx, { id: rfpId })
-    if (rfp === undefined || !decide(actor, { action: 'rfp.view', rfp }).allowed) throw new NotFoundError('no such RFP')
-    authorize(actor, { action: 'rfp.publish', rfp })
+    if (rfp === undefined || !isAllowed(ctx, actor, { action: 'rfp.view', rfp })) throw new NotFoundError('no such RFP')
+    authorize(ctx, actor, { action: 'rfp.publish', rfp })
     if (rfp.state !== 'draft') throw new InvalidStateError(`the RFP is ${rfp.state}, not a draft`)
     if (Date.parse(rfp.schedule.questionsCloseAt) <= Date.parse(at)) {
       throw invalidInput([{ path: 'schedule.questionsCloseAt', message: 'has passed: move the schedule later before publishing' }])
@@ -104,7 +107,7 @@ export async function listPublicRfps (ctx: ServiceContext, page: number, pageSiz
 /** An RFP the actor may see; one it may not see is reported as missing, so drafts do not leak their slugs. */
 export async function getRfp (ctx: ServiceContext, actor: Actor, slug: string): Promise<RfpRecord & { phase: RfpPhase }> {
   const rfp = await findRfp(ctx.db, { slug })
-  if (rfp === undefined || !decide(actor, { action: 'rfp.view', rfp }).allowed) throw new NotFoundError(`no RFP is published at /rfps/${slug}`)
+  if (rfp === undefined || !isAllowed(ctx, actor, { action: 'rfp.view', rfp })) throw new NotFoundError(`no RFP is published at /rfps/${slug}`)
   return { ...rfp, phase: phaseOf(rfp.state, rfp.schedule, ctx.clock.now()) }
 }
 

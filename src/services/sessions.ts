@@ -6,7 +6,7 @@ import type { ServiceContext } from './context.js'
 
 export interface SessionLimits { idleTimeoutMs: number, absoluteTimeoutMs: number }
 
-export type SessionData = Record<string, unknown> & { userId?: string }
+export type SessionData = Record<string, unknown> & { userId?: string, userAgent?: string }
 
 const later = (now: Date, ms: number): string => new Date(now.getTime() + ms).toISOString()
 
@@ -39,7 +39,8 @@ export async function loadSession (ctx: ServiceContext, sessionId: string, limit
 export async function storeSession (ctx: ServiceContext, sessionId: string, data: SessionData, limits: SessionLimits): Promise<void> {
   const idHash = hashSecret(sessionId)
   const userId = typeof data.userId === 'string' ? data.userId : null
-  if (await updateSessionData(ctx.db, idHash, JSON.stringify(data), userId)) return
+  const userAgent = typeof data.userAgent === 'string' ? data.userAgent : null
+  if (await updateSessionData(ctx.db, idHash, JSON.stringify(data), userId, userAgent)) return
   if (userId !== null) return
   const now = ctx.clock.now()
   await insertSession(ctx.db, {
@@ -50,8 +51,7 @@ export async function storeSession (ctx: ServiceContext, sessionId: string, data
     last_seen_at: now.toISOString(),
     idle_expires_at: later(now, limits.idleTimeoutMs),
     absolute_expires_at: later(now, limits.absoluteTimeoutMs),
-    // Filled when the account page lists sessions to revoke: the store is not handed the request.
-    user_agent: null
+    user_agent: userAgent
   })
 }
 

@@ -1,9 +1,9 @@
 // Vendor organisations and their contacts: registration, and who is signed in.
-import { findUserByEmail, findUserById } from '../db/users.js'
+import { findUserByEmail } from '../db/users.js'
 import { listRfpsTakingProposals } from '../db/rfps.js'
-import { findContact, findOrganisationByName, insertContact, insertOrganisation } from '../db/vendors.js'
+import { findOrganisationByName, insertContact, insertOrganisation } from '../db/vendors.js'
 import { normalizeEmail } from '../domain/email.js'
-import type { Actor, UserActor } from '../domain/policy.js'
+import type { Actor } from '../domain/policy.js'
 import type { Problem } from '../domain/schema-problems.js'
 import { ConflictError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
@@ -61,31 +61,11 @@ export async function registerVendor (ctx: ServiceContext, input: VendorRegistra
   })
 }
 
-export interface Viewer {
-  actor: UserActor
-  displayName: string
-  email: string
-  organisationName: string | null
-}
-
-/** Who a session's user is now; undefined when the account is gone or disabled. */
-export async function getViewer (ctx: ServiceContext, userId: string): Promise<Viewer | undefined> {
-  const user = await findUserById(ctx.db, userId)
-  if (user === undefined || user.disabled_at !== null) return undefined
-  const contact = await findContact(ctx.db, userId)
-  return {
-    actor: { kind: 'user', userId, isAdmin: user.is_admin === 1, organisationId: contact?.organisationId ?? null },
-    displayName: user.display_name,
-    email: user.email,
-    organisationName: contact?.organisationName ?? null
-  }
-}
-
 /**
  * The vendor portal's first page: the RFPs still taking proposals, soonest deadline first. Filtered in the
  * query, not after a page of all published RFPs, so an open RFP is never pushed off by decided ones.
  */
 export async function getVendorPortal (ctx: ServiceContext, actor: Actor, limit: number) {
-  authorize(actor, { action: 'vendor.portal' })
+  authorize(ctx, actor, { action: 'vendor.portal' })
   return { rfps: await listRfpsTakingProposals(ctx.db, nowIso(ctx), limit) }
 }

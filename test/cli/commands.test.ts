@@ -30,7 +30,7 @@ t.test('demo seeds an empty database once, and verify finds the chain intact', a
 
   const verify = await run(['verify'], { SHORTLIST_DATA_DIR: dir })
   t.equal(verify.code, 0)
-  t.match(verify.out[0], /^audit chain intact: 3 events, head [0-9a-f]{64}$/)
+  t.match(verify.out[0], /^audit chain intact: 4 events, head [0-9a-f]{64}$/)
 })
 
 t.test('verify names the first broken event of a tampered copy and exits 1', async (t) => {
@@ -105,4 +105,22 @@ t.test('usage errors exit 2 with a message', async (t) => {
 
 t.test('a bad configuration value stops a command with one line and exit 78', async (t) => {
   t.same(await run(['verify'], { SHORTLIST_PORT: 'eighty' }), { code: 78, out: [], err: ['config: port (SHORTLIST_PORT): must be an integer'] })
+})
+
+t.test('user add creates the first admin and prints a working invitation link', async (t) => {
+  const dir = t.testdir()
+  const added = await run(['user', 'add', '--admin', '--name', 'Ada Admin', 'Ada@Example.org'], { SHORTLIST_DATA_DIR: dir })
+  t.equal(added.code, 0, added.err.join('\n'))
+  t.match(added.out.at(-2), /^admin Ada@Example\.org added\. Open this link within 7 days/)
+  t.match(added.out.at(-1), /^http:\/\/localhost:3000\/invitation\?token=[A-Za-z0-9_-]{43}$/)
+  const db = new SQLite(join(dir, 'shortlist.sqlite'), { readonly: true })
+  t.teardown(() => { db.close() })
+  t.same(db.prepare('select email, display_name, is_admin, password_hash from users').all(), [{ email: 'Ada@Example.org', display_name: 'Ada Admin', is_admin: 1, password_hash: null }])
+  t.same(db.prepare('select count(*) as n from mail_outbox').get(), { n: 0 }, 'printed, not mailed: no mail may be set up yet')
+  t.same(db.prepare("select count(*) as n from sign_in_tokens where purpose = 'invitation'").get(), { n: 1 })
+
+  t.match(await run(['user', 'add', 'ada@example.org'], { SHORTLIST_DATA_DIR: dir }), { code: 1, err: ['shortlist: a user with this e-mail address exists already'] })
+  t.match(await run(['user', 'add', 'not-an-address'], { SHORTLIST_DATA_DIR: dir }), { code: 1, err: [/email: is not an e-mail address/] })
+  t.match(await run(['user', 'add'], { SHORTLIST_DATA_DIR: dir }), { code: 2, err: ['usage: shortlist user add [--admin] [--name NAME] EMAIL'] })
+  t.match(await run(['user', 'remove', 'x@example.org'], { SHORTLIST_DATA_DIR: dir }), { code: 2 })
 })

@@ -49,11 +49,12 @@ t.test('serve answers, then on SIGTERM stops and closes the database cleanly', a
   t.notOk(existsSync(join(dir, 'shortlist.sqlite-wal')), 'closing the database checkpointed and removed the WAL')
   await t.rejects(fetch(`${origin}/`), 'no longer accepting')
 
-  // The demo's publication mailed the chair; with no mail server configured it is an .eml file.
-  const mails = readdirSync(join(dir, 'mail'))
-  t.equal(mails.length, 1)
-  const mail = await simpleParser(readFileSync(join(dir, 'mail', mails[0] as string)))
-  t.equal(mail.subject, 'Published: Independent security audit of Driftwood 2.0')
+  // The demo invited the chair and its publication mailed them; with no mail server configured these are .eml files.
+  const mails = await Promise.all(readdirSync(join(dir, 'mail')).map(async (name) => await simpleParser(readFileSync(join(dir, 'mail', name)))))
+  t.same(mails.map((m) => m.subject).sort(), ['Published: Independent security audit of Driftwood 2.0', 'You are invited to Shortlist'])
+  t.match(mails.find((m) => m.subject === 'You are invited to Shortlist')?.text, /http:\/\/localhost:3000\/invitation\?token=[A-Za-z0-9_-]{43}\n/)
+  const mail = mails.find((m) => m.subject?.startsWith('Published') === true)
+  if (mail === undefined) throw new Error('no publication mail')
   t.same(mail.to && !Array.isArray(mail.to) ? mail.to.value.map((a) => a.address) : [], ['chair@driftwood.example'])
   t.match(mail.text, 'http://localhost:3000/rfps/driftwood-security-audit-2027')
   t.match(mail.html, '<a href="http://localhost:3000/rfps/driftwood-security-audit-2027">')
@@ -79,5 +80,5 @@ t.test('the built CLI (the package bin) finds its migrations, templates and conf
   t.match(run.output().stdout, /migrated up: 2026_11_29_020000_create_core_tables\n/)
   const verify = start(['verify'], { SHORTLIST_DATA_DIR: dir }, ['dist/src/cli.js'])
   t.equal((await verify.exited)[0], 0)
-  t.match(verify.output().stdout, /^audit chain intact: 3 events/)
+  t.match(verify.output().stdout, /^audit chain intact: 4 events/)
 })

@@ -9,6 +9,7 @@ import { testConfig } from '../helpers/app.js'
 const FIRST = '2026_11_29_020000_create_core_tables'
 const OUTBOX = '2026_11_29_030000_create_mail_outbox'
 const VENDORS = '2026_11_29_040000_create_vendor_sign_in'
+const ACCOUNTS = '2026_11_29_050000_create_committee_accounts'
 const CORE_TABLES = ['audit_events', 'heartbeats', 'rfp_versions', 'rfps', 'users']
 
 async function tables (db: ReturnType<typeof openDatabase>): Promise<string[]> {
@@ -127,4 +128,24 @@ t.test(`${VENDORS}: from an empty database, and from the previous schema with us
   t.same((await migrateTo(db, OUTBOX)).applied, [{ name: VENDORS, direction: 'Down' }])
   t.same(await db.selectFrom('users').select('id').execute(), [{ id: 'u1' }], 'down keeps the users')
   t.same(await tables(db), [...CORE_TABLES, 'mail_outbox'].sort())
+})
+
+t.test(`${ACCOUNTS}: from an empty database, and from the previous schema with an RFP in it`, async (t) => {
+  const empty = openDatabase(testConfig(t))
+  t.teardown(async () => { await empty.destroy() })
+  t.same((await migrateTo(empty, ACCOUNTS)).applied.map((m) => m.name), [FIRST, OUTBOX, VENDORS, ACCOUNTS])
+  t.same(await tables(empty), [...CORE_TABLES, 'api_tokens', 'mail_outbox', 'recovery_codes', 'rfp_roles', 'sessions', 'sign_in_failures', 'sign_in_requests', 'sign_in_tokens', 'vendor_contacts', 'vendor_organisations'].sort())
+
+  const db = openDatabase(testConfig(t))
+  t.teardown(async () => { await db.destroy() })
+  await migrateTo(db, VENDORS)
+  await db.insertInto('users').values({ id: 'u1', email: 'a@example.org', email_normalized: 'a@example.org', display_name: 'A', is_admin: 0, created_at: 'x' }).execute()
+  await db.insertInto('rfps').values({ id: 'r1', slug: 'an-rfp', state: 'draft', current_version: 1, created_by: 'u1', created_at: '2026-11-01T00:00:00.000Z', updated_at: 'x', published_at: null }).execute()
+  t.same((await migrateTo(db, ACCOUNTS)).applied.map((m) => m.name), [ACCOUNTS])
+  t.same(await db.selectFrom('rfp_roles').selectAll().execute(), [{ rfp_id: 'r1', user_id: 'u1', role: 'owner', granted_by: null, granted_at: '2026-11-01T00:00:00.000Z' }], 'the author of an existing RFP becomes its owner')
+  t.same(await db.selectFrom('users').select(['password_hash', 'totp_secret', 'totp_last_step']).execute(), [{ password_hash: null, totp_secret: null, totp_last_step: null }])
+  t.same((await migrateTo(db, VENDORS)).applied, [{ name: ACCOUNTS, direction: 'Down' }])
+  t.same(await db.selectFrom('rfps').select('id').execute(), [{ id: 'r1' }], 'down keeps the RFPs')
+  t.same(await tables(db), [...CORE_TABLES, 'mail_outbox', 'sessions', 'sign_in_requests', 'sign_in_tokens', 'vendor_contacts', 'vendor_organisations'].sort())
+  t.equal((await migrateTo(db, ACCOUNTS)).error, undefined, 'and up again')
 })

@@ -9,6 +9,9 @@ import { migrateToLatest } from '../../src/db/migrator.js'
 import { ManualClock, type RandomSource } from '../../src/deps.js'
 import { seedDemo } from '../../src/demo/seed-demo.js'
 import type { UserActor } from '../../src/domain/policy.js'
+import { totpCode } from '../../src/domain/second-factor.js'
+import { completeTotpEnrolment, newTotpSecret } from '../../src/services/committee-sign-in.js'
+import { acceptInvitation, inviteUser } from '../../src/services/invitations.js'
 import { createUser } from '../../src/services/users.js'
 import { createServiceContext, type ServiceContext } from '../../src/services/context.js'
 
@@ -45,7 +48,7 @@ export async function testContext (t: Test, config = testConfig(t), now = T0): P
 /** A signed-up user who can draft RFPs. */
 export async function createOwner (ctx: ServiceContext, email = 'owner@example.org'): Promise<UserActor> {
   const { id } = await createUser(ctx, null, { email, displayName: 'Owner' })
-  return { kind: 'user', userId: id, isAdmin: false, organisationId: null }
+  return { kind: 'user', userId: id, isAdmin: false, organisationId: null, hasSecondFactor: false, secondFactorAt: null }
 }
 
 export interface TestApp {
@@ -61,4 +64,17 @@ export async function buildTestApp (t: Test, { demo = false, config: overrides =
   const app = await buildApp(config, { clock: ctx.clock, random: seededRandom('app'), ...(logStream !== undefined ? { logStream } : {}) })
   t.teardown(async () => { await app.close() })
   return { app, ctx, config }
+}
+
+export const TEST_PASSWORD = 'a long test passphrase of many words'
+
+/** A committee member (or admin) taken through the real invitation and enrolment, as the pages do it. */
+export async function createCommitteeMember (ctx: ServiceContext, email: string, { isAdmin = false, displayName = 'Committee member' } = {}) {
+  const { userId, path } = await inviteUser(ctx, null, { email, displayName, isAdmin, mail: false })
+  const token = new URLSearchParams(path.split('?')[1]).get('token') ?? ''
+  await acceptInvitation(ctx, token, TEST_PASSWORD)
+  const secret = newTotpSecret(ctx)
+  const { recoveryCodes } = await completeTotpEnrolment(ctx, userId, secret, totpCode(secret, ctx.clock.now()))
+  const actor: UserActor = { kind: 'user', userId, isAdmin, organisationId: null, hasSecondFactor: true, secondFactorAt: ctx.clock.now().toISOString() }
+  return { userId, secret, recoveryCodes, actor }
 }

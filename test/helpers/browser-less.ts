@@ -4,7 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 export class Visitor {
   readonly #cookies = new Map<string, string>()
 
-  constructor (private readonly app: FastifyInstance, readonly remoteAddress = '203.0.113.7') {}
+  constructor (readonly app: FastifyInstance, readonly remoteAddress = '203.0.113.7') {}
 
   #remember (res: LightMyRequestResponse): LightMyRequestResponse {
     for (const cookie of res.cookies) this.#cookies.set(cookie.name, cookie.value)
@@ -19,8 +19,8 @@ export class Visitor {
     return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   }
 
-  async get (url: string): Promise<LightMyRequestResponse> {
-    return this.#remember(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookie }, remoteAddress: this.remoteAddress }))
+  async get (url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return this.#remember(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookie, ...headers }, remoteAddress: this.remoteAddress }))
   }
 
   async post (url: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {

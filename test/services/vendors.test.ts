@@ -6,7 +6,7 @@ import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
 import { getVendorPortal } from '../../src/services/vendors.js'
 import { T0, createOwner, testContext } from '../helpers/app.js'
 
-const vendor = { kind: 'user' as const, userId: 'v', isAdmin: false, organisationId: 'org' }
+const vendor = { kind: 'user' as const, userId: 'v', isAdmin: false, hasSecondFactor: false, secondFactorAt: null, organisationId: 'org' }
 
 t.test('the portal lists the RFPs still taking proposals, whatever was published since', async (t) => {
   const ctx = await testContext(t)

@@ -23,13 +23,22 @@ function isApi (request: FastifyRequest): boolean {
   return path === '/api' || path?.startsWith('/api/') === true
 }
 
+function returnPath (request: FastifyRequest, publicOrigin: string): string {
+  if (request.method === 'GET') return request.url
+  const referer = request.headers.referer
+  let url: URL | undefined
+  try { url = referer === undefined ? undefined : new URL(referer) } catch {}
+  return url !== undefined && url.origin === publicOrigin ? url.pathname + url.search : '/account'
+}
+
 async function send (request: FastifyRequest, reply: FastifyReply, shown: Shown): Promise<FastifyReply> {
   reply.code(shown.statusCode)
   if (isApi(request)) return await reply.type('application/json; charset=utf-8').send(shown)
   return await reply.view('pages/error.hbs', { title: shown.error, ...shown, requestId: request.id })
 }
 
-export default fp(async (app) => {
+export default fp<{ publicUrl: string }>(async (app, { publicUrl }) => {
+  const publicOrigin = new URL(publicUrl).origin
   app.setErrorHandler(async (error: FastifyError & { problems?: unknown }, request, reply) => {
     const statusCode = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500
     if (statusCode >= 500) {
@@ -40,6 +49,11 @@ export default fp(async (app) => {
         error: TITLES[statusCode] ?? 'Server error',
         message: `Something went wrong on our side. It has been logged as request ${request.id}.`
       })
+    }
+    if (error.code === 'SL_STEP_UP' && !isApi(request)) {
+      // A person is sent to prove their second factor, then back: to the page they asked for, or for a
+      // form, to the page it was sent from (same origin only: Referer is sent same-origin by our policy).
+      return await reply.redirect(`/account/confirm?next=${encodeURIComponent(returnPath(request, publicOrigin))}`, 303)
     }
     // Schema failures already read "querystring/page must be >= 1": where, then what.
     const message = error.message

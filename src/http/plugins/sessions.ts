@@ -10,7 +10,8 @@ import type { Config } from '../../config.js'
 import type { RandomSource } from '../../deps.js'
 import { loadOrCreateSecret } from '../../secrets.js'
 import { endSession, loadSession, storeSession, type SessionData } from '../../services/sessions.js'
-import { getViewer, type Viewer } from '../../services/vendors.js'
+import { getViewer, type Viewer } from '../../services/viewer.js'
+import type { PendingSignIn } from '../session-sign-in.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,7 +21,14 @@ declare module 'fastify' {
 
 declare module '@fastify/session' {
   interface FastifySessionObject {
+    /** Set only once sign-in is complete: the magic link, or the password and the second factor. */
     userId?: string
+    /** When this session last proved the second factor (committee and admins). */
+    secondFactorAt?: string
+    /** Shown on the account page beside the session, to tell one's devices apart. */
+    userAgent?: string
+    /** A sign-in half done: the password was right, the second factor (or its enrolment) is to come. */
+    pending?: PendingSignIn
   }
 }
 
@@ -62,7 +70,7 @@ export default fp<{ config: Config, random: RandomSource }>(async (app, { config
   app.addHook('preHandler', async (request, reply) => {
     const userId = request.session.userId
     if (typeof userId !== 'string') return
-    const viewer = await getViewer(app.ctx, userId)
+    const viewer = await getViewer(app.ctx, userId, request.session.secondFactorAt ?? null)
     if (viewer === undefined) {
       // The account was disabled or removed since sign-in: carry on as a visitor with a fresh, empty session.
       await request.session.regenerate()

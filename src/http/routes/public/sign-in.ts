@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Config } from '../../../config.js'
+import { completeSignIn } from '../../session-sign-in.js'
 import { consumeSignInLink, previewSignInLink, requestSignInLink } from '../../../services/sign-in.js'
 
 export const CsrfField = Type.String({ minLength: 1, maxLength: 200 })
@@ -12,7 +13,7 @@ const signIn: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
 
   // Form pages are limited too: each one a visitor without a cookie opens creates a session row for its CSRF secret.
   app.get('/sign-in', { config: { rateLimit } }, async (request, reply) => {
-    if (request.viewer !== null) return await reply.redirect('/vendor', 303)
+    if (request.viewer !== null) return await reply.redirect(request.viewer.organisationName !== null ? '/vendor' : '/account', 303)
     return await reply.view('pages/public/sign-in.hbs', { title: 'Sign in', csrfToken: reply.generateCsrf() })
   })
 
@@ -45,9 +46,7 @@ const signIn: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     if (!result.ok) {
       return await reply.code(400).view('pages/public/sign-in-failed.hbs', { title: 'Sign-in link not valid', reason: result.reason })
     }
-    // A new session id at sign-in: an id planted before it is worth nothing after.
-    await request.session.regenerate()
-    request.session.userId = result.userId
+    await completeSignIn(request, result.userId, app.ctx.clock.now(), { secondFactor: false })
     return await reply.redirect('/vendor', 303)
   })
 

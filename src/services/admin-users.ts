@@ -1,0 +1,117 @@
+// Admins manage people: the list of users, disabling and enabling an account, and per-RFP roles.
+import { revokeApiTokensOfUser } from '../db/api-tokens.js'
+import { deleteSessionsOfUser } from '../db/sessions.js'
+import { countOwners, deleteRfpRole, insertRfpRole, listRolesOfUser } from '../db/rfp-roles.js'
+import { findRfpIdBySlug, listRfpChoices } from '../db/rfps.js'
+import { countUsers, findUserById, listUsers, setUserDisabled } from '../db/users.js'
+import { findContact } from '../db/vendors.js'
+import type { Actor, RfpRole } from '../domain/policy.js'
+import { ConflictError, InvalidStateError, invalidInput, NotFoundError } from '../errors.js'
+import { appendAuditEvent } from './audit.js'
+import { authorize } from './authorize.js'
+import { nowIso, type ServiceContext } from './context.js'
+
+const MAX_LISTED = 200
+
+export async function listUsersPage (ctx: ServiceContext, actor: Actor, page: number, pageSize: number) {
+  authorize(ctx, actor, { action: 'user.list' })
+  const total = await countUsers(ctx.db)
+  const pageCount = Math.max(1, Math.ceil(total / pageSize))
+  if (page > pageCount) throw new NotFoundError(`there is no page ${page}; the list has ${pageCount}`)
+  const rows = await listUsers(ctx.db, { limit: pageSize, offset: (page - 1) * pageSize })
+  const items = rows.map((row) => ({
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    isAdmin: row.is_admin === 1,
+    organisationName: row.organisation_name,
+    disabled: row.disabled_at !== null,
+    status: row.disabled_at !== null ? 'disabled' : row.organisation_name !== null ? 'vendor contact' : row.password_hash === null ? 'invited' : row.totp_enabled_at === null ? 'no second factor yet' : 'active'
+  }))
+  return { items, page, pageCount, total }
+}
+
+export async function getUserForAdmin (ctx: ServiceContext, actor: Actor, userId: string) {
+  authorize(ctx, actor, { action: 'user.list' })
+  const user = await findUserById(ctx.db, userId)
+  if (user === undefined) throw new NotFoundError('no such user')
+  const contact = await findContact(ctx.db, userId)
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.display_name,
+    isAdmin: user.is_admin === 1,
+    disabled: user.disabled_at !== null,
+    organisationName: contact?.organisationName ?? null,
+    hasPassword: user.password_hash !== null,
+    hasSecondFactor: user.totp_enabled_at !== null,
+    isSelf: actor.kind === 'user' && actor.userId === userId,
+    roles: await listRolesOfUser(ctx.db, userId, MAX_LISTED),
+    rfps: contact === undefined ? await listRfpChoices(ctx.db, MAX_LISTED) : []
+  }
+}
+
+/** Disables an account: no sign-in, every session ended, every API token revoked. */
+export async function disableUser (ctx: ServiceContext, actor: Actor, userId: string): Promise<void> {
+  authorize(ctx, actor, { action: 'user.manage' })
+  if (actor.kind === 'user' && actor.userId === userId) throw new InvalidStateError('you cannot disable your own account; ask another admin')
+  const at = nowIso(ctx)
+  await ctx.db.transaction().execute(async (trx) => {
+    const user = await findUserById(trx, userId)
+    if (user === undefined) throw new NotFoundError('no such user')
+    if (user.disabled_at !== null) return
+    await setUserDisabled(trx, userId, at)
+    await deleteSessionsOfUser(trx, userId)
+    await revokeApiTokensOfUser(trx, userId, at)
+    await appendAuditEvent(trx, { at, type: 'user.disabled', actorId: actor.kind === 'user' ? actor.userId : null, rfpId: null, public: false, data: { userId } })
+  })
+}
+
+export async function enableUser (ctx: ServiceContext, actor: Actor, userId: string): Promise<void> {
+  authorize(ctx, actor, { action: 'user.manage' })
+  const at = nowIso(ctx)
+  await ctx.db.transaction().execute(async (trx) => {
+    const user = await findUserById(trx, userId)
+    if (user === undefined) throw new NotFoundError('no such user')
+    if (user.disabled_at === null) return
+    await setUserDisabled(trx, userId, null)
+    await appendAuditEvent(trx, { at, type: 'user.enabled', actorId: actor.kind === 'user' ? actor.userId : null, rfpId: null, public: false, data: { userId } })
+  })
+}
+
+async function findRfpId (trx: Parameters<typeof findRfpIdBySlug>[0], slug: string): Promise<string> {
+  const id = await findRfpIdBySlug(trx, slug)
+  if (id === undefined) throw invalidInput([{ path: 'rfp', message: `no RFP has the slug "${slug}"` }])
+  return id
+}
+
+async function findCommitteeUser (trx: Parameters<typeof findUserById>[0], userId: string) {
+  const user = await findUserById(trx, userId)
+  if (user === undefined) throw new NotFoundError('no such user')
+  // DESIGN §1: a person may never evaluate an RFP in which their own vendor bids; vendor contacts hold no roles.
+  if (await findContact(trx, userId) !== undefined) throw new InvalidStateError('vendor contacts cannot hold roles on an RFP')
+  return user
+}
+
+export async function grantRole (ctx: ServiceContext, actor: Actor, userId: string, rfpSlug: string, role: RfpRole): Promise<void> {
+  authorize(ctx, actor, { action: 'user.manage' })
+  const at = nowIso(ctx)
+  await ctx.db.transaction().execute(async (trx) => {
+    await findCommitteeUser(trx, userId)
+    const rfpId = await findRfpId(trx, rfpSlug)
+    if (!await insertRfpRole(trx, { rfpId, userId, role, grantedBy: actor.kind === 'user' ? actor.userId : null, at })) return
+    await appendAuditEvent(trx, { at, type: 'role.granted', actorId: actor.kind === 'user' ? actor.userId : null, rfpId, public: false, data: { userId, role } })
+  })
+}
+
+export async function revokeRole (ctx: ServiceContext, actor: Actor, userId: string, rfpSlug: string, role: RfpRole): Promise<void> {
+  authorize(ctx, actor, { action: 'user.manage' })
+  const at = nowIso(ctx)
+  await ctx.db.transaction().execute(async (trx) => {
+    const rfpId = await findRfpId(trx, rfpSlug)
+    if (!await deleteRfpRole(trx, rfpId, userId, role)) throw new NotFoundError(`the user is not ${role} of that RFP`)
+    // An RFP without an owner could be published or amended by nobody.
+    if (role === 'owner' && await countOwners(trx, rfpId) === 0) throw new ConflictError('the RFP would have no owner left; grant the role to someone else first')
+    await appendAuditEvent(trx, { at, type: 'role.revoked', actorId: actor.kind === 'user' ? actor.userId : null, rfpId, public: false, data: { userId, role } })
+  })
+}

@@ -1,0 +1,111 @@
+// Committee members and admins join by invitation: an admin (or `shortlist user add`) creates the account,
+// and the invitee sets a password through a single-use link, then enrols a second factor.
+import { setPasswordHash } from '../db/credentials.js'
+import type { Trx } from '../db/database.js'
+import { findSignInToken, insertSignInToken, markSignInTokenUsed } from '../db/sign-in-tokens.js'
+import { findUserById } from '../db/users.js'
+import { findContact } from '../db/vendors.js'
+import type { Actor } from '../domain/policy.js'
+import { encodeToken, hashSecret, INVITATION_TTL_MS, isWellFormedToken, TOKEN_BYTES, tokenState } from '../domain/sign-in.js'
+import { InvalidStateError, invalidInput, NotFoundError } from '../errors.js'
+import { appendAuditEvent } from './audit.js'
+import { authorize } from './authorize.js'
+import { nowIso, type ServiceContext } from './context.js'
+import { queueMail } from './mail.js'
+import { hashPassword, passwordProblems } from './passwords.js'
+import { addUser, checkNewUser, type NewUser } from './users.js'
+
+const PURPOSE = 'invitation'
+
+export const invitationPath = (token: string): string => `/invitation?token=${token}`
+
+/** Makes an invitation link for `user` inside the caller's transaction; mails it unless `mail` is false. */
+async function issueInvitation (trx: Trx, ctx: ServiceContext, user: { id: string, email: string, isAdmin: boolean }, inviter: string, mail: boolean): Promise<string> {
+  const token = encodeToken(ctx.random.bytes(TOKEN_BYTES))
+  const now = ctx.clock.now()
+  await insertSignInToken(trx, {
+    token_hash: hashSecret(token),
+    user_id: user.id,
+    purpose: PURPOSE,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + INVITATION_TTL_MS).toISOString(),
+    used_at: null
+  })
+  if (mail) {
+    await queueMail(trx, ctx, {
+      template: 'invitation',
+      to: user.email,
+      data: { path: invitationPath(token), inviter, role: user.isAdmin ? 'an admin' : 'a committee member', days: INVITATION_TTL_MS / 86400000 }
+    })
+  }
+  return token
+}
+
+export interface Invitation extends NewUser { mail?: boolean }
+
+/**
+ * Creates a committee member or admin and invites them. `actor` null is the operator at the command line
+ * (`shortlist user add`), who is given the link instead of a mail when `mail` is false.
+ * Returns the link's path and query, for the command line to print.
+ */
+export async function inviteUser (ctx: ServiceContext, actor: Actor | null, input: Invitation): Promise<{ userId: string, path: string }> {
+  if (actor !== null) authorize(ctx, actor, { action: 'user.manage' })
+  const problems = checkNewUser(input)
+  if (problems.length > 0) throw invalidInput(problems)
+  const actorId = actor?.kind === 'user' ? actor.userId : null
+  return await ctx.db.transaction().execute(async (trx) => {
+    const { id } = await addUser(trx, ctx, actorId, input)
+    const inviter = actorId === null ? 'The operator of this Shortlist' : (await findUserById(trx, actorId))?.display_name ?? 'An admin'
+    const token = await issueInvitation(trx, ctx, { id, email: input.email.trim(), isAdmin: input.isAdmin === true }, inviter, input.mail !== false)
+    await appendAuditEvent(trx, { at: nowIso(ctx), type: 'user.invited', actorId, rfpId: null, public: false, data: { userId: id } })
+    return { userId: id, path: invitationPath(token) }
+  })
+}
+
+/** A fresh invitation for a committee member who lost theirs or their password; earlier links stay as they are. */
+export async function resendInvitation (ctx: ServiceContext, actor: Actor, userId: string): Promise<void> {
+  authorize(ctx, actor, { action: 'user.manage' })
+  await ctx.db.transaction().execute(async (trx) => {
+    const user = await findUserById(trx, userId)
+    if (user === undefined) throw new NotFoundError('no such user')
+    if (user.disabled_at !== null) throw new InvalidStateError('the account is disabled; enable it first')
+    if (await findContact(trx, userId) !== undefined) throw new InvalidStateError('vendor contacts sign in by e-mail link, not by invitation')
+    const inviter = actor.kind === 'user' ? (await findUserById(trx, actor.userId))?.display_name ?? 'An admin' : 'An admin'
+    await issueInvitation(trx, ctx, { id: user.id, email: user.email, isAdmin: user.is_admin === 1 }, inviter, true)
+    await appendAuditEvent(trx, { at: nowIso(ctx), type: 'user.invited', actorId: actor.kind === 'user' ? actor.userId : null, rfpId: null, public: false, data: { userId } })
+  })
+}
+
+/** Whom an invitation is for, without using it up; undefined when it cannot be used. */
+export async function previewInvitation (ctx: ServiceContext, token: string): Promise<{ email: string, displayName: string } | undefined> {
+  if (!isWellFormedToken(token)) return undefined
+  const found = await findSignInToken(ctx.db, hashSecret(token), PURPOSE)
+  if (found === undefined || tokenState(found, ctx.clock.now()) !== 'usable') return undefined
+  const user = await findUserById(ctx.db, found.userId)
+  return user === undefined || user.disabled_at !== null ? undefined : { email: user.email, displayName: user.display_name }
+}
+
+/**
+ * Sets the invitee's password and uses the invitation up. The password is checked and hashed before the
+ * transaction, so the database is never held while argon2 works.
+ */
+export async function acceptInvitation (ctx: ServiceContext, token: string, password: string): Promise<{ userId: string, hasSecondFactor: boolean }> {
+  const invitation = await previewInvitation(ctx, token)
+  if (invitation === undefined) throw invalidInput([{ path: 'token', message: 'the invitation is used, expired or unknown; ask an admin for a new one' }])
+  const problems = passwordProblems(password, invitation.email)
+  if (problems.length > 0) throw invalidInput(problems)
+  const passwordHash = await hashPassword(password)
+  const at = nowIso(ctx)
+  return await ctx.db.transaction().execute(async (trx) => {
+    const tokenHash = hashSecret(token)
+    const found = await findSignInToken(trx, tokenHash, PURPOSE)
+    const user = found === undefined ? undefined : await findUserById(trx, found.userId)
+    const usable = tokenState(found, ctx.clock.now()) === 'usable'
+    if (!usable || user === undefined || user.disabled_at !== null || !await markSignInTokenUsed(trx, tokenHash, at)) {
+      throw invalidInput([{ path: 'token', message: 'the invitation was used meanwhile; ask an admin for a new one' }])
+    }
+    await setPasswordHash(trx, user.id, passwordHash)
+    await appendAuditEvent(trx, { at, type: 'auth.password_set', actorId: user.id, rfpId: null, public: false, data: { via: 'invitation' } })
+    return { userId: user.id, hasSecondFactor: user.totp_enabled_at !== null }
+  })
+}
