@@ -44,8 +44,10 @@ export async function up (db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('api_tokens_user_id').on('api_tokens').column('user_id').execute()
 
   // Failed passwords and second-factor codes, keyed by account (the e-mail address as typed, normalised,
-  // known or not): counted in a window to slow guessing across addresses and instances.
+  // known or not): counted in a window to slow guessing across addresses and instances. A password
+  // attempt reserves its row before the hash is checked and a right password takes it back.
   await db.schema.createTable('sign_in_failures')
+    .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('key', 'text', (c) => c.notNull())
     .addColumn('at', 'text', (c) => c.notNull())
     .execute()

@@ -40,8 +40,12 @@ export async function countUnusedRecoveryCodes (db: Executor, userId: string): P
   return Number(n)
 }
 
-export async function insertSignInFailure (db: Executor, key: string, at: string): Promise<void> {
-  await db.insertInto('sign_in_failures').values({ key, at }).execute()
+export async function insertSignInFailure (db: Executor, row: { id: string, key: string, at: string }): Promise<void> {
+  await db.insertInto('sign_in_failures').values(row).execute()
+}
+
+export async function deleteSignInFailure (db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('sign_in_failures').where('id', '=', id).execute()
 }
 
 export async function countSignInFailures (db: Executor, key: string, since: string): Promise<number> {

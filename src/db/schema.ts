@@ -46,6 +46,7 @@ export interface ApiTokensTable {
 }
 
 export interface SignInFailuresTable {
+  id: string
   key: string
   at: string
 }

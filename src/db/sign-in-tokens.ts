@@ -43,3 +43,8 @@ export async function takeSignInRequest (db: Executor, id: string): Promise<bool
   const result = await db.deleteFrom('sign_in_requests').where('id', '=', id).executeTakeFirst()
   return result.numDeletedRows === 1n
 }
+
+/** Uses up every unused token of a user for `purpose`: a newer invitation, or one accepted, voids the others. */
+export async function voidSignInTokens (db: Executor, userId: string, purpose: string, at: string): Promise<void> {
+  await db.updateTable('sign_in_tokens').set({ used_at: at }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute()
+}

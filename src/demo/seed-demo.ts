@@ -4,7 +4,8 @@ import { DAY_MS as DAY } from '../domain/time.js'
 import type { ServiceContext } from '../services/context.js'
 import { isPristine } from '../services/audit.js'
 import { createRfpDraft, publishRfp } from '../services/rfps.js'
-import { inviteUser } from '../services/invitations.js'
+import { resendInvitation } from '../services/invitations.js'
+import { createUser } from '../services/users.js'
 import { DEMO_RFP_SLUG, securityAuditRfp } from './security-audit-rfp.js'
 import { InvalidStateError } from '../errors.js'
 
@@ -17,12 +18,13 @@ export async function seedDemo (ctx: ServiceContext): Promise<DemoResult> {
   const clock = new ManualClock(new Date(seededAt.getTime() - 10 * DAY))
   const at = { ...ctx, clock }
 
-  // Invited as a committee member would be: the invitation mail lands in the outbox (an .eml file under
-  // the data folder by default), and its link lets whoever runs the demo sign in as the chair.
-  const { userId: chairId } = await inviteUser(at, null, { email: 'chair@driftwood.example', displayName: 'Robin Okafor (working group chair)' })
+  const { id: chairId } = await createUser(at, null, { email: 'chair@driftwood.example', displayName: 'Robin Okafor (working group chair)' })
   const chair = { kind: 'user' as const, userId: chairId, isAdmin: false, organisationId: null, hasSecondFactor: false, secondFactorAt: null }
   const { id } = await createRfpDraft(at, chair, securityAuditRfp(seededAt))
   clock.set(new Date(seededAt.getTime() - 3 * DAY))
   await publishRfp(at, chair, id)
+  // Invited today, as an operator would: the invitation lands in the outbox (an .eml file under the data
+  // folder by default), and its link, valid for a week, lets whoever runs the demo sign in as the chair.
+  await resendInvitation(ctx, null, chairId)
   return { slug: DEMO_RFP_SLUG }
 }

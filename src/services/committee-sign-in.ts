@@ -1,14 +1,14 @@
 // Committee members and admins sign in with a password and then a second factor (DESIGN §6). Wrong guesses
 // are counted per account, known or not, so that guessing is slow from any number of addresses and
 // instances, and the answers never tell whether an address has an account.
-import { advanceTotpStep, countSignInFailures, enableTotp, insertSignInFailure, replaceRecoveryCodes, useRecoveryCode } from '../db/credentials.js'
+import { advanceTotpStep, countSignInFailures, deleteSignInFailure, enableTotp, insertSignInFailure, replaceRecoveryCodes, useRecoveryCode } from '../db/credentials.js'
 import type { Trx } from '../db/database.js'
 import { findUserByEmail, findUserById } from '../db/users.js'
 import { normalizeEmail } from '../domain/email.js'
 import { encodeRecoveryCode, encodeTotpSecret, hashRecoveryCode, isRecoveryCodeShaped, matchTotp, RECOVERY_CODE_BYTES, RECOVERY_CODE_COUNT, TOTP_SECRET_BYTES } from '../domain/second-factor.js'
 import { InvalidStateError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
-import { nowIso, type ServiceContext } from './context.js'
+import { newId, nowIso, type ServiceContext } from './context.js'
 import { verifyPassword } from './passwords.js'
 
 export interface FailureLimits { failuresPerAccount: number, windowMs: number }
@@ -20,28 +20,36 @@ export type PasswordResult =
 const passwordKey = (email: string): string => `password:${normalizeEmail(email)}`
 const secondFactorKey = (userId: string): string => `second_factor:${userId}`
 
-async function isThrottled (ctx: ServiceContext, key: string, limits: FailureLimits): Promise<boolean> {
+async function isThrottled (trx: Trx, ctx: ServiceContext, key: string, limits: FailureLimits): Promise<boolean> {
   const since = new Date(ctx.clock.now().getTime() - limits.windowMs).toISOString()
-  return await countSignInFailures(ctx.db, key, since) >= limits.failuresPerAccount
+  return await countSignInFailures(trx, key, since) >= limits.failuresPerAccount
 }
 
 /** The first step: the password. A vendor contact, an invitee without a password and an unknown address all fail alike. */
 export async function checkPasswordSignIn (ctx: ServiceContext, email: string, password: string, limits: FailureLimits): Promise<PasswordResult> {
   const key = passwordKey(email)
-  if (await isThrottled(ctx, key, limits)) return { ok: false, reason: 'throttled' }
+  const at = nowIso(ctx)
+  const attempt = { id: newId(ctx), key, at }
+  // Counted and reserved as a failure in one serialised transaction before argon2 runs, so that a burst of
+  // concurrent guesses cannot all pass the count; a right password takes its row back.
+  const throttled = await ctx.db.transaction().execute(async (trx) => {
+    if (await isThrottled(trx, ctx, key, limits)) return true
+    await insertSignInFailure(trx, attempt)
+    return false
+  })
+  if (throttled) return { ok: false, reason: 'throttled' }
   const user = await findUserByEmail(ctx.db, normalizeEmail(email))
   const matches = await verifyPassword(user?.password_hash ?? null, password)
-  const at = nowIso(ctx)
   if (!matches || user === undefined || user.disabled_at !== null) {
-    await ctx.db.transaction().execute(async (trx) => {
-      await insertSignInFailure(trx, key, at)
-      // An unknown address names no account: recording each would let anyone grow the permanent log at will.
-      if (user !== undefined) {
+    // An unknown address names no account: recording each would let anyone grow the permanent log at will.
+    if (user !== undefined) {
+      await ctx.db.transaction().execute(async (trx) => {
         await appendAuditEvent(trx, { at, type: 'auth.sign_in_failed', actorId: null, rfpId: null, public: false, data: { method: 'password', reason: matches ? 'disabled' : 'password', userId: user.id } })
-      }
-    })
+      })
+    }
     return { ok: false, reason: 'invalid' }
   }
+  await deleteSignInFailure(ctx.db, attempt.id)
   return { ok: true, userId: user.id, next: user.totp_enabled_at === null ? 'enrol' : 'second_factor' }
 }
 
@@ -53,10 +61,11 @@ export type SecondFactorResult = { ok: true, method: 'totp' | 'recovery_code' } 
  */
 export async function checkSecondFactor (ctx: ServiceContext, userId: string, code: string, purpose: 'sign_in' | 'step_up', limits: FailureLimits): Promise<SecondFactorResult> {
   const key = secondFactorKey(userId)
-  if (await isThrottled(ctx, key, limits)) return { ok: false, reason: 'throttled' }
   const now = ctx.clock.now()
   const at = now.toISOString()
+  // One serialised transaction counts, checks and records: concurrent guesses cannot overrun the limit.
   return await ctx.db.transaction().execute(async (trx): Promise<SecondFactorResult> => {
+    if (await isThrottled(trx, ctx, key, limits)) return { ok: false, reason: 'throttled' }
     const user = await findUserById(trx, userId)
     let method: 'totp' | 'recovery_code' | undefined
     if (user !== undefined && user.disabled_at === null && user.totp_secret !== null) {
@@ -65,7 +74,7 @@ export async function checkSecondFactor (ctx: ServiceContext, userId: string, co
       else if (isRecoveryCodeShaped(code) && await useRecoveryCode(trx, userId, hashRecoveryCode(code), at)) method = 'recovery_code'
     }
     if (method === undefined) {
-      await insertSignInFailure(trx, key, at)
+      await insertSignInFailure(trx, { id: newId(ctx), key, at })
       await appendAuditEvent(trx, { at, type: purpose === 'sign_in' ? 'auth.sign_in_failed' : 'auth.step_up_failed', actorId: null, rfpId: null, public: false, data: { method: 'second_factor', reason: 'code', userId } })
       return { ok: false, reason: 'invalid' }
     }

@@ -2,7 +2,9 @@
 // and the invitee sets a password through a single-use link, then enrols a second factor.
 import { setPasswordHash } from '../db/credentials.js'
 import type { Trx } from '../db/database.js'
-import { findSignInToken, insertSignInToken, markSignInTokenUsed } from '../db/sign-in-tokens.js'
+import { revokeApiTokensOfUser } from '../db/api-tokens.js'
+import { deleteSessionsOfUser } from '../db/sessions.js'
+import { findSignInToken, insertSignInToken, markSignInTokenUsed, voidSignInTokens } from '../db/sign-in-tokens.js'
 import { findUserById } from '../db/users.js'
 import { findContact } from '../db/vendors.js'
 import type { Actor } from '../domain/policy.js'
@@ -23,6 +25,8 @@ export const invitationPath = (token: string): string => `/invitation?token=${to
 async function issueInvitation (trx: Trx, ctx: ServiceContext, user: { id: string, email: string, isAdmin: boolean }, inviter: string, mail: boolean): Promise<string> {
   const token = encodeToken(ctx.random.bytes(TOKEN_BYTES))
   const now = ctx.clock.now()
+  // One live invitation per person: a link sent earlier (perhaps the one that leaked) stops working.
+  await voidSignInTokens(trx, user.id, PURPOSE, now.toISOString())
   await insertSignInToken(trx, {
     token_hash: hashSecret(token),
     user_id: user.id,
@@ -62,17 +66,21 @@ export async function inviteUser (ctx: ServiceContext, actor: Actor | null, inpu
   })
 }
 
-/** A fresh invitation for a committee member who lost theirs or their password; earlier links stay as they are. */
-export async function resendInvitation (ctx: ServiceContext, actor: Actor, userId: string): Promise<void> {
-  authorize(ctx, actor, { action: 'user.manage' })
+/**
+ * A fresh invitation for a committee member who lost theirs or their password; earlier links stop working.
+ * `actor` null is the operator (the demo, which invites its chair once the back-dated story is told).
+ */
+export async function resendInvitation (ctx: ServiceContext, actor: Actor | null, userId: string): Promise<void> {
+  if (actor !== null) authorize(ctx, actor, { action: 'user.manage' })
+  const actorId = actor?.kind === 'user' ? actor.userId : null
   await ctx.db.transaction().execute(async (trx) => {
     const user = await findUserById(trx, userId)
     if (user === undefined) throw new NotFoundError('no such user')
     if (user.disabled_at !== null) throw new InvalidStateError('the account is disabled; enable it first')
     if (await findContact(trx, userId) !== undefined) throw new InvalidStateError('vendor contacts sign in by e-mail link, not by invitation')
-    const inviter = actor.kind === 'user' ? (await findUserById(trx, actor.userId))?.display_name ?? 'An admin' : 'An admin'
+    const inviter = actorId === null ? 'The operator of this Shortlist' : (await findUserById(trx, actorId))?.display_name ?? 'An admin'
     await issueInvitation(trx, ctx, { id: user.id, email: user.email, isAdmin: user.is_admin === 1 }, inviter, true)
-    await appendAuditEvent(trx, { at: nowIso(ctx), type: 'user.invited', actorId: actor.kind === 'user' ? actor.userId : null, rfpId: null, public: false, data: { userId } })
+    await appendAuditEvent(trx, { at: nowIso(ctx), type: 'user.invited', actorId, rfpId: null, public: false, data: { userId } })
   })
 }
 
@@ -105,6 +113,10 @@ export async function acceptInvitation (ctx: ServiceContext, token: string, pass
       throw invalidInput([{ path: 'token', message: 'the invitation was used meanwhile; ask an admin for a new one' }])
     }
     await setPasswordHash(trx, user.id, passwordHash)
+    // A new password is a fresh start: whoever held a session or token on the old one loses it.
+    await voidSignInTokens(trx, user.id, PURPOSE, at)
+    await deleteSessionsOfUser(trx, user.id)
+    await revokeApiTokensOfUser(trx, user.id, at)
     await appendAuditEvent(trx, { at, type: 'auth.password_set', actorId: user.id, rfpId: null, public: false, data: { via: 'invitation' } })
     return { userId: user.id, hasSecondFactor: user.totp_enabled_at !== null }
   })

@@ -1,5 +1,6 @@
 // Server-side sessions for @fastify/session's store: ids kept hashed, idle and absolute limits on the injected clock.
 import { deleteExpiredSessions, deleteSession, findSession, insertSession, touchSession, updateSessionData } from '../db/sessions.js'
+import { deleteSignInFailuresBefore } from '../db/credentials.js'
 import { deleteStaleSignInTokens } from '../db/sign-in-tokens.js'
 import { hashSecret, isSessionLive, SESSION_TOUCH_INTERVAL_MS } from '../domain/sign-in.js'
 import type { ServiceContext } from './context.js'
@@ -59,10 +60,15 @@ export async function endSession (ctx: ServiceContext, sessionId: string): Promi
   await deleteSession(ctx.db, hashSecret(sessionId))
 }
 
-/** Deletes ended sessions and sign-in tokens expired for a day; run by the server's housekeeping pass. */
-export async function sweepSessions (ctx: ServiceContext): Promise<{ sessions: number, tokens: number }> {
+/**
+ * Deletes ended sessions, sign-in tokens expired for a day, and failed attempts older than a day (the longest
+ * window `signIn.windowMs` allows); run by the server's housekeeping pass.
+ */
+export async function sweepSessions (ctx: ServiceContext): Promise<{ sessions: number, tokens: number, failures: number }> {
   const now = ctx.clock.now()
+  const dayAgo = new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString()
   const sessions = await deleteExpiredSessions(ctx.db, now.toISOString())
-  const tokens = await deleteStaleSignInTokens(ctx.db, new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString())
-  return { sessions, tokens }
+  const tokens = await deleteStaleSignInTokens(ctx.db, dayAgo)
+  const failures = await deleteSignInFailuresBefore(ctx.db, dayAgo)
+  return { sessions, tokens, failures }
 }

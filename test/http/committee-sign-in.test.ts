@@ -151,6 +151,10 @@ t.test('an admin action asks for the second factor again after ten minutes, then
   t.equal((await visitor.post('/account/confirm', { code: '000000', next: userPage, _csrf: confirmCsrf })).statusCode, 400)
   t.equal((await visitor.post('/account/confirm', { code: 'x', next: 'https://evil.example/', _csrf: confirmCsrf })).statusCode, 400, 'next must be a path here')
   t.equal((await visitor.post('/account/confirm', { code: 'x', next: '//evil.example/', _csrf: confirmCsrf })).statusCode, 400, 'not a protocol-relative URL either')
+  t.equal((await visitor.post('/account/confirm', { code: 'x', next: '/\\evil.example/', _csrf: confirmCsrf })).statusCode, 400, 'nor a backslash one')
+  for (const next of ['/%01', '/%E4%B8%AD', '/%7F']) {
+    t.equal((await visitor.get(`/account/confirm?next=${next}`)).statusCode, 400, `${next}: only printable ASCII can go in a Location header`)
+  }
   const confirmed = await visitor.post('/account/confirm', { code: totpCode(admin.secret, ctx.clock.now()), next: userPage, _csrf: confirmCsrf })
   t.equal(confirmed.headers.location, userPage)
   t.equal((await visitor.post(`${userPage}/disable`, { _csrf })).statusCode, 303)

@@ -3,7 +3,10 @@ import t from 'tap'
 import { totpCode } from '../../src/domain/second-factor.js'
 import { readAuditEvents } from '../../src/services/audit.js'
 import { checkPasswordSignIn, checkSecondFactor, completeTotpEnrolment, newTotpSecret } from '../../src/services/committee-sign-in.js'
-import { acceptInvitation, inviteUser, previewInvitation } from '../../src/services/invitations.js'
+import { acceptInvitation, inviteUser, previewInvitation, resendInvitation } from '../../src/services/invitations.js'
+import { createApiToken } from '../../src/services/api-tokens.js'
+import { storeSession } from '../../src/services/sessions.js'
+import { seedDemo } from '../../src/demo/seed-demo.js'
 import { hashPassword, verifyPassword } from '../../src/services/passwords.js'
 import { registerVendor } from '../../src/services/vendors.js'
 import { disableUser } from '../../src/services/admin-users.js'
@@ -103,4 +106,52 @@ t.test('enrolment needs a code of the new secret; the second factor refuses a re
 
   const types = (await readAuditEvents(ctx.db, 0, 1000)).map((e) => e.type)
   for (const type of ['user.invited', 'auth.password_set', 'auth.second_factor_enrolled', 'auth.signed_in', 'auth.stepped_up', 'auth.sign_in_failed']) t.ok(types.includes(type), type)
+})
+
+t.test('concurrent guesses cannot overrun the per-account limit', async (t) => {
+  const ctx = await testContext(t)
+  const member = await createCommitteeMember(ctx, 'member@example.org')
+  const codes = await Promise.all(Array.from({ length: 10 }, async () => await checkSecondFactor(ctx, member.userId, '000000', 'sign_in', limits)))
+  t.same(codes.filter((r) => !r.ok && r.reason === 'invalid').length, 3, 'second factor: three checked')
+  t.same(codes.filter((r) => !r.ok && r.reason === 'throttled').length, 7, 'the rest refused unchecked')
+  const passwords = await Promise.all(Array.from({ length: 10 }, async () => await checkPasswordSignIn(ctx, 'member@example.org', 'wrong wrong wrong', limits)))
+  t.same(passwords.filter((r) => !r.ok && r.reason === 'invalid').length, 3, 'password: three checked')
+  ctx.clock.advance(limits.windowMs + 1)
+  t.match(await checkPasswordSignIn(ctx, 'member@example.org', TEST_PASSWORD, limits), { ok: true })
+  t.equal(await checkPasswordSignIn(ctx, 'member@example.org', TEST_PASSWORD, limits).then((r) => r.ok), true, 'a right password takes its reserved row back: it never counts as a failure')
+  t.equal((await ctx.db.selectFrom('sign_in_failures').select('id').where('at', '>', new Date(ctx.clock.now().getTime() - 1000).toISOString()).execute()).length, 0)
+})
+
+t.test('one live invitation per person; accepting one voids the others and ends sessions and tokens', async (t) => {
+  const ctx = await testContext(t)
+  const admin = await createCommitteeMember(ctx, 'admin@example.org', { isAdmin: true })
+  const member = await createCommitteeMember(ctx, 'member@example.org')
+  const linkIn = async (): Promise<string> => {
+    const mail = await ctx.db.selectFrom('mail_outbox').select('text_body').where('to_address', '=', 'member@example.org').orderBy('created_at', 'desc').orderBy('id').executeTakeFirstOrThrow()
+    return /\/invitation\?token=([A-Za-z0-9_-]{43})/.exec(mail.text_body)?.[1] ?? ''
+  }
+  await resendInvitation(ctx, admin.actor, member.userId)
+  const first = await linkIn()
+  ctx.clock.advance(1000)
+  await resendInvitation(ctx, admin.actor, member.userId)
+  const second = await linkIn()
+  t.not(first, second)
+  t.equal(await previewInvitation(ctx, first), undefined, 'the earlier link stopped working')
+  await storeSession(ctx, 'member-session', {}, ctx.config.session)
+  await storeSession(ctx, 'member-session', { userId: member.userId }, ctx.config.session)
+  await createApiToken(ctx, member.actor, 'scripts')
+  await acceptInvitation(ctx, second, 'another long passphrase for me')
+  t.same(await ctx.db.selectFrom('sessions').select('id_hash').where('user_id', '=', member.userId).execute(), [], 'sessions ended')
+  t.same(await ctx.db.selectFrom('api_tokens').select('id').where('user_id', '=', member.userId).where('revoked_at', 'is', null).execute(), [], 'tokens revoked')
+  t.match(await checkPasswordSignIn(ctx, 'member@example.org', 'another long passphrase for me', limits), { ok: true, next: 'second_factor' }, 'the second factor stays')
+})
+
+t.test('the demo chair\'s invitation is sent as the demo is seeded, and works for a week', async (t) => {
+  const ctx = await testContext(t)
+  await seedDemo(ctx)
+  const mail = await ctx.db.selectFrom('mail_outbox').select('text_body').where('template', '=', 'invitation').executeTakeFirstOrThrow()
+  const token = /\/invitation\?token=([A-Za-z0-9_-]{43})/.exec(mail.text_body)?.[1] ?? ''
+  t.match(await previewInvitation(ctx, token), { email: 'chair@driftwood.example' })
+  ctx.clock.advance(7 * 24 * 60 * 60 * 1000 - 1000)
+  t.ok(await previewInvitation(ctx, token), 'still usable just before the week is out')
 })

@@ -57,14 +57,15 @@ t.test('a damaged session is dropped, not a server error', async (t) => {
   t.same(await ctx.db.selectFrom('sessions').select('id_hash').execute(), [])
 })
 
-t.test('housekeeping deletes ended sessions and sign-in tokens a day past expiry', async (t) => {
+t.test('housekeeping deletes ended sessions, sign-in tokens a day past expiry and failed attempts a day old', async (t) => {
   const ctx = await testContext(t)
   const { userId } = await createOwner(ctx)
   await storeSession(ctx, 'old', {}, limits)
+  await ctx.db.insertInto('sign_in_failures').values({ id: 'f1', key: 'password:x@example.org', at: ctx.clock.now().toISOString() }).execute()
   await ctx.db.insertInto('sign_in_tokens').values({ token_hash: 'h', user_id: userId, purpose: 'magic_link', created_at: ctx.clock.now().toISOString(), expires_at: ctx.clock.now().toISOString(), used_at: null }).execute()
   ctx.clock.advance(limits.idleTimeoutMs)
   await storeSession(ctx, 'new', {}, limits)
-  t.same(await sweepSessions(ctx), { sessions: 1, tokens: 0 })
+  t.same(await sweepSessions(ctx), { sessions: 1, tokens: 0, failures: 0 })
   ctx.clock.advance(24 * 60 * MINUTE)
-  t.same(await sweepSessions(ctx), { sessions: 1, tokens: 1 })
+  t.same(await sweepSessions(ctx), { sessions: 1, tokens: 1, failures: 1 })
 })

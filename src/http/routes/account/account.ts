@@ -8,8 +8,11 @@ import { createApiToken, revokeApiToken } from '../../../services/api-tokens.js'
 import { checkSecondFactor } from '../../../services/committee-sign-in.js'
 import { CsrfField } from '../public/sign-in.js'
 
-/** A path on this site: never another origin, so the step-up page cannot be made to send anyone elsewhere. */
-export const LocalPath = Type.String({ pattern: '^/(?![/\\\\])[^\\s]*$', maxLength: 500 })
+/**
+ * A path on this site: never another origin (no `//` or `/\\`), so the step-up page cannot send anyone
+ * elsewhere; printable ASCII only, which is all a Location header may carry (anything else is percent-encoded).
+ */
+export const LocalPath = Type.String({ pattern: '^/(?![/\\\\])[\\x21-\\x7e]*$', maxLength: 500 })
 
 const account: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   const rateLimit = { max: config.signIn.attemptsPerWindow, timeWindow: config.signIn.windowMs }
