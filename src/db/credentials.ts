@@ -44,6 +44,10 @@ export async function insertSignInFailure (db: Executor, row: { id: string, key:
   await db.insertInto('sign_in_failures').values(row).execute()
 }
 
+export async function touchSignInFailure (db: Executor, id: string, at: string): Promise<void> {
+  await db.updateTable('sign_in_failures').set({ at }).where('id', '=', id).execute()
+}
+
 export async function deleteSignInFailure (db: Executor, id: string): Promise<void> {
   await db.deleteFrom('sign_in_failures').where('id', '=', id).execute()
 }

@@ -1,7 +1,7 @@
 // Committee members and admins sign in with a password and then a second factor (DESIGN §6). Wrong guesses
 // are counted per account, known or not, so that guessing is slow from any number of addresses and
 // instances, and the answers never tell whether an address has an account.
-import { advanceTotpStep, countSignInFailures, deleteSignInFailure, enableTotp, insertSignInFailure, replaceRecoveryCodes, useRecoveryCode } from '../db/credentials.js'
+import { advanceTotpStep, countSignInFailures, deleteSignInFailure, enableTotp, insertSignInFailure, touchSignInFailure, replaceRecoveryCodes, useRecoveryCode } from '../db/credentials.js'
 import type { Trx } from '../db/database.js'
 import { findUserByEmail, findUserById } from '../db/users.js'
 import { normalizeEmail } from '../domain/email.js'
@@ -41,12 +41,15 @@ export async function checkPasswordSignIn (ctx: ServiceContext, email: string, p
   const user = await findUserByEmail(ctx.db, normalizeEmail(email))
   const matches = await verifyPassword(user?.password_hash ?? null, password)
   if (!matches || user === undefined || user.disabled_at !== null) {
-    // An unknown address names no account: recording each would let anyone grow the permanent log at will.
-    if (user !== undefined) {
-      await ctx.db.transaction().execute(async (trx) => {
+    await ctx.db.transaction().execute(async (trx) => {
+      if (user !== undefined) {
         await appendAuditEvent(trx, { at, type: 'auth.sign_in_failed', actorId: null, rfpId: null, public: false, data: { method: 'password', reason: matches ? 'disabled' : 'password', userId: user.id } })
-      })
-    }
+      } else {
+        // An unknown address names no account: recording each would let anyone grow the permanent log at
+        // will. A write all the same (the reserved row, rewritten), so that both answers cost one commit.
+        await touchSignInFailure(trx, attempt.id, at)
+      }
+    })
     return { ok: false, reason: 'invalid' }
   }
   await deleteSignInFailure(ctx.db, attempt.id)
