@@ -16,8 +16,9 @@ export const ConfigSchema = Type.Object({
   dataDir: Type.String({ minLength: 1, description: 'Folder for the SQLite file, stored files and mail; relative to the working directory' }),
   timeZone: Type.String({ minLength: 1, description: 'IANA time zone a new RFP starts with' }),
   database: Type.Object({
-    url: Type.String({ description: 'Empty: the SQLite file <dataDir>/shortlist.sqlite; otherwise the path of an SQLite file, relative to the working directory' }),
-    busyTimeoutMs: Type.Integer({ minimum: 0, maximum: 600000, description: 'How long SQLite waits for a lock' })
+    url: Type.String({ description: 'Empty: the SQLite file <dataDir>/shortlist.sqlite; postgres://… a PostgreSQL server; otherwise the path of an SQLite file, relative to the working directory' }),
+    busyTimeoutMs: Type.Integer({ minimum: 0, maximum: 600000, description: 'How long SQLite waits for a lock, and PostgreSQL for a pool connection' }),
+    poolSize: Type.Integer({ minimum: 1, maximum: 100, description: 'PostgreSQL connections per instance' })
   }, { additionalProperties: false }),
   mail: Type.Object({
     url: Type.String({ description: 'Empty: write each message as an .eml file under <dataDir>/mail; otherwise smtp://[user:pass@]host[:port] (STARTTLS required except to a relay on this machine) or smtps:// (TLS)' }),

@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig, type Transaction } from 'kysely'
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDialectConfig, type Transaction } from 'kysely'
+import pg from 'pg'
 import { sqliteFile, type Config } from '../config.js'
 import type { Database } from './schema.js'
 
@@ -39,7 +40,48 @@ export interface OpenOptions {
   readonly?: boolean
 }
 
-export function openDatabase (config: Config, { readonly = false }: OpenOptions = {}): Db {
+export type DatabaseKind = 'sqlite' | 'postgres'
+
+/** `postgres://…` (or `postgresql://…`) is a PostgreSQL server; anything else is an SQLite file. */
+export function databaseKindOf (url: string): DatabaseKind {
+  return /^postgres(ql)?:\/\//i.test(url) ? 'postgres' : 'sqlite'
+}
+
+/** Which database a handle or transaction talks to: the few queries that differ ask this. */
+export function kindOf (db: Executor): DatabaseKind {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite'
+}
+
+/**
+ * Serialises the transactions that take the same `key` until they end: a PostgreSQL transaction-scoped
+ * advisory lock. On SQLite every write transaction holds the one write lock already (BEGIN IMMEDIATE).
+ */
+export async function lockForTransaction (trx: Trx, key: string): Promise<void> {
+  if (kindOf(trx) === 'sqlite') return
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx)
+}
+
+export function openDatabase (config: Config, options: OpenOptions = {}): Db {
+  return databaseKindOf(config.database.url) === 'postgres' ? openPostgres(config) : openSqlite(config, options)
+}
+
+// Numbers come back as numbers: bigint counts (count(*)) arrive as strings otherwise. Instants are text
+// on both databases, so no date parsing is involved.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+function openPostgres (config: Config): Db {
+  const pool = new pg.Pool({
+    connectionString: config.database.url,
+    max: config.database.poolSize,
+    connectionTimeoutMillis: config.database.busyTimeoutMs
+  })
+  // A pooled connection can die while idle (the server restarts, an operator ends it): the pool drops it
+  // and the next query opens another. Without a listener the error would end the process.
+  pool.on('error', () => {})
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+}
+
+function openSqlite (config: Config, { readonly = false }: OpenOptions): Db {
   const file = sqliteFile(config)
   if (!readonly) mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
   const sqlite = new SQLite(file, { readonly, fileMustExist: readonly, timeout: config.database.busyTimeoutMs })
@@ -50,4 +92,10 @@ export function openDatabase (config: Config, { readonly = false }: OpenOptions 
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) })
 }
 
-export const databaseKind = 'sqlite'
+
+/** The database server's clock, for PostgreSQL; undefined for SQLite, which runs on this machine's. */
+export async function databaseNow (db: Executor): Promise<Date | undefined> {
+  if (kindOf(db) === 'sqlite') return undefined
+  const { rows } = await sql<{ now: string }>`select to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as now`.execute(db)
+  return rows[0] === undefined ? undefined : new Date(rows[0].now)
+}

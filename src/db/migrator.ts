@@ -1,9 +1,9 @@
 // Runs the dated migrations in migrations/ with Kysely's Migrator.
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely'
+import { FileMigrationProvider, Migrator, sql, type MigrationResultSet } from 'kysely'
 import { migrationsDir } from '../paths.js'
-import type { Db } from './database.js'
+import type { Db, Executor } from './database.js'
 
 function migratorFor (db: Db): Migrator {
   return new Migrator({
@@ -25,7 +25,24 @@ function outcome ({ results = [], error }: MigrationResultSet): MigrationOutcome
   return { applied, error: failed === undefined ? cause : new Error(`migration ${failed.migrationName} failed: ${cause.message}`, { cause }) }
 }
 
+/** Names of the migrations the database has applied, oldest first; empty for a database never migrated. */
+export async function appliedMigrationNames (db: Executor): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true })
+  if (!tables.some((table) => table.name === 'kysely_migration')) return []
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)
+  return rows.map((row) => row.name)
+}
+
+/**
+ * Applies pending migrations, after refusing a database that a newer Shortlist has migrated: this code
+ * does not know that schema, and running on it (or migrating "down" past it) could damage it.
+ */
 export async function migrateToLatest (db: Db): Promise<MigrationOutcome> {
+  const known = new Set((await migratorFor(db).getMigrations()).map((m) => m.name))
+  const newer = (await appliedMigrationNames(db)).filter((name) => !known.has(name))
+  if (newer.length > 0) {
+    return { applied: [], error: new Error(`the database has migrations newer than this version of Shortlist (${newer.join(', ')}); run that version or a later one`) }
+  }
   return outcome(await migratorFor(db).migrateToLatest())
 }
 

@@ -157,6 +157,13 @@ export interface MailOutboxTable {
   sent_at: string | null
 }
 
+export interface RateLimitHitsTable {
+  key: string
+  window_start: string
+  window_end: string
+  count: number
+}
+
 export interface Database {
   users: UsersTable
   rfps: RfpsTable
@@ -173,6 +180,7 @@ export interface Database {
   rfp_roles: RfpRolesTable
   api_tokens: ApiTokensTable
   sign_in_failures: SignInFailuresTable
+  rate_limit_hits: RateLimitHitsTable
 }
 
 export type UserRow = Selectable<UsersTable>

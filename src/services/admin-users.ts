@@ -1,5 +1,6 @@
 // Admins manage people: the list of users, disabling and enabling an account, and per-RFP roles.
 import { revokeApiTokensOfUser } from '../db/api-tokens.js'
+import { lockForTransaction } from '../db/database.js'
 import { deleteSessionsOfUser } from '../db/sessions.js'
 import { countOwners, deleteRfpRole, insertRfpRole, listRolesOfUser } from '../db/rfp-roles.js'
 import { findRfpIdBySlug, listRfpChoices } from '../db/rfps.js'
@@ -109,6 +110,8 @@ export async function revokeRole (ctx: ServiceContext, actor: Actor, userId: str
   const at = nowIso(ctx)
   await ctx.db.transaction().execute(async (trx) => {
     const rfpId = await findRfpId(trx, rfpSlug)
+    // Two admins revoking the last two owners at once must not both succeed.
+    await lockForTransaction(trx, `rfp_roles:${rfpId}`)
     if (!await deleteRfpRole(trx, rfpId, userId, role)) throw new NotFoundError(`the user is not ${role} of that RFP`)
     // An RFP without an owner could be published or amended by nobody.
     if (role === 'owner' && await countOwners(trx, rfpId) === 0) throw new ConflictError('the RFP would have no owner left; grant the role to someone else first')

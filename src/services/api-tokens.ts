@@ -1,5 +1,6 @@
 // API tokens for /api/v1: made and revoked by their owner, shown once, stored as their SHA-256. A token
 // acts as its user with exactly the roles the user has at the time of each request.
+import { lockForTransaction } from '../db/database.js'
 import { countLiveApiTokens, findApiToken, findLiveApiToken, insertApiToken, listLiveApiTokens, revokeApiToken as markRevoked, touchApiToken } from '../db/api-tokens.js'
 import type { Actor } from '../domain/policy.js'
 import { API_TOKEN_PREFIX, encodeToken, hashSecret, isWellFormedApiToken, SESSION_TOUCH_INTERVAL_MS, TOKEN_BYTES } from '../domain/sign-in.js'
@@ -20,6 +21,7 @@ export async function createApiToken (ctx: ServiceContext, actor: Actor, name: s
   const id = newId(ctx)
   const at = nowIso(ctx)
   await ctx.db.transaction().execute(async (trx) => {
+    await lockForTransaction(trx, `api_tokens:${actor.userId}`)
     if (await countLiveApiTokens(trx, actor.userId) >= MAX_LIVE_TOKENS) throw new ConflictError(`you have ${MAX_LIVE_TOKENS} tokens; revoke one first`)
     await insertApiToken(trx, { id, user_id: actor.userId, name: label, token_hash: hashSecret(token), created_at: at, last_used_at: null, revoked_at: null })
     await appendAuditEvent(trx, { at, type: 'auth.api_token_created', actorId: actor.userId, rfpId: null, public: false, data: { tokenId: id } })

@@ -1,12 +1,14 @@
 // Appends to the audit chain inside the caller's transaction, and checks the whole chain.
 import { auditEventsAfter, hasAuditTable, insertAuditEvent, lastAuditLink, type StoredAuditEvent } from '../db/audit-events.js'
-import type { Db, Trx } from '../db/database.js'
+import { lockForTransaction, type Db, type Trx } from '../db/database.js'
 import { canonicalJson, chainAuditEvent, checkAuditLink, type AuditEvent, type ChainBreak, type ChainedAuditEvent, type JsonValue } from '../domain/audit-chain.js'
 
 export type NewAuditEvent = Omit<AuditEvent, 'seq'>
 
 /** Call only inside the transaction that makes the change the event records. */
 export async function appendAuditEvent (trx: Trx, event: NewAuditEvent): Promise<void> {
+  // One chain: appenders on several instances take turns from reading the last link until they commit.
+  await lockForTransaction(trx, 'audit_chain')
   const chained = chainAuditEvent(await lastAuditLink(trx), event)
   await insertAuditEvent(trx, chained, canonicalJson(chained.data))
 }

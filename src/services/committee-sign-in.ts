@@ -2,7 +2,7 @@
 // are counted per account, known or not, so that guessing is slow from any number of addresses and
 // instances, and the answers never tell whether an address has an account.
 import { advanceTotpStep, countSignInFailures, deleteSignInFailure, enableTotp, insertSignInFailure, touchSignInFailure, replaceRecoveryCodes, useRecoveryCode } from '../db/credentials.js'
-import type { Trx } from '../db/database.js'
+import { lockForTransaction, type Trx } from '../db/database.js'
 import { findUserByEmail, findUserById } from '../db/users.js'
 import { normalizeEmail } from '../domain/email.js'
 import { encodeRecoveryCode, encodeTotpSecret, hashRecoveryCode, isRecoveryCodeShaped, matchTotp, RECOVERY_CODE_BYTES, RECOVERY_CODE_COUNT, TOTP_SECRET_BYTES } from '../domain/second-factor.js'
@@ -21,6 +21,8 @@ const passwordKey = (email: string): string => `password:${normalizeEmail(email)
 const secondFactorKey = (userId: string): string => `second_factor:${userId}`
 
 async function isThrottled (trx: Trx, ctx: ServiceContext, key: string, limits: FailureLimits): Promise<boolean> {
+  // Counting and recording take turns per account on PostgreSQL too, where transactions do not serialise.
+  await lockForTransaction(trx, `sign_in_failures:${key}`)
   const since = new Date(ctx.clock.now().getTime() - limits.windowMs).toISOString()
   return await countSignInFailures(trx, key, since) >= limits.failuresPerAccount
 }

@@ -1,10 +1,11 @@
 // The health check: the database must take a write, not merely answer a read. Writes are spaced out,
 // so that a public, unauthenticated URL cannot be used to make the server fsync at will.
-import { databaseKind } from '../db/database.js'
+import { kindOf, type DatabaseKind } from '../db/database.js'
 import { writeHeartbeat } from '../db/heartbeats.js'
+import { appliedMigrationNames } from '../db/migrator.js'
 import type { ServiceContext } from './context.js'
 
-export interface Health { database: string, at: string }
+export interface Health { database: DatabaseKind, migration: string | null, at: string }
 
 export function createHealthCheck (ctx: ServiceContext, instance: string, minIntervalMs: number): () => Promise<Health> {
   let last: { ms: number, health: Health } | undefined
@@ -13,7 +14,8 @@ export function createHealthCheck (ctx: ServiceContext, instance: string, minInt
     if (last !== undefined && now.getTime() - last.ms < minIntervalMs) return last.health
     const at = now.toISOString()
     await ctx.db.transaction().execute(async (trx) => { await writeHeartbeat(trx, instance, at) })
-    last = { ms: now.getTime(), health: { database: databaseKind, at } }
+    const migration = (await appliedMigrationNames(ctx.db)).at(-1) ?? null
+    last = { ms: now.getTime(), health: { database: kindOf(ctx.db), migration, at } }
     return last.health
   }
 }

@@ -1,6 +1,7 @@
 // Server-side sessions for @fastify/session's store: ids kept hashed, idle and absolute limits on the injected clock.
 import { deleteExpiredSessions, deleteSession, findSession, insertSession, touchSession, updateSessionData } from '../db/sessions.js'
 import { deleteSignInFailuresBefore } from '../db/credentials.js'
+import { deleteRateLimitHitsBefore } from '../db/rate-limits.js'
 import { deleteStaleSignInTokens } from '../db/sign-in-tokens.js'
 import { hashSecret, isSessionLive, SESSION_TOUCH_INTERVAL_MS } from '../domain/sign-in.js'
 import type { ServiceContext } from './context.js'
@@ -64,11 +65,12 @@ export async function endSession (ctx: ServiceContext, sessionId: string): Promi
  * Deletes ended sessions, sign-in tokens expired for a day, and failed attempts older than a day (the longest
  * window `signIn.windowMs` allows); run by the server's housekeeping pass.
  */
-export async function sweepSessions (ctx: ServiceContext): Promise<{ sessions: number, tokens: number, failures: number }> {
+export async function sweepSessions (ctx: ServiceContext): Promise<{ sessions: number, tokens: number, failures: number, rateLimits: number }> {
   const now = ctx.clock.now()
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString()
   const sessions = await deleteExpiredSessions(ctx.db, now.toISOString())
   const tokens = await deleteStaleSignInTokens(ctx.db, dayAgo)
   const failures = await deleteSignInFailuresBefore(ctx.db, dayAgo)
-  return { sessions, tokens, failures }
+  const rateLimits = await deleteRateLimitHitsBefore(ctx.db, dayAgo)
+  return { sessions, tokens, failures, rateLimits }
 }

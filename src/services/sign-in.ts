@@ -2,7 +2,7 @@
 // consumed by a POST so that a mail scanner following the link cannot use it up.
 import { countRecentSignInTokens, findSignInToken, insertSignInRequest, insertSignInToken, markSignInTokenUsed, oldestSignInRequests, takeSignInRequest } from '../db/sign-in-tokens.js'
 import { findUserByEmail, findUserById } from '../db/users.js'
-import type { Trx } from '../db/database.js'
+import { lockForTransaction, type Trx } from '../db/database.js'
 import { findContact } from '../db/vendors.js'
 import { isEmailAddress, maskEmail, normalizeEmail } from '../domain/email.js'
 import { encodeToken, hashSecret, isWellFormedToken, MAGIC_LINK_TTL_MS, TOKEN_BYTES, tokenState } from '../domain/sign-in.js'
@@ -56,6 +56,7 @@ export async function processSignInRequests (ctx: ServiceContext, limits: SignIn
       if (!await takeSignInRequest(trx, request.id)) return false
       const user = await findUserByEmail(trx, request.email_normalized)
       if (user === undefined || user.disabled_at !== null || await findContact(trx, user.id) === undefined) return false
+      await lockForTransaction(trx, `sign_in_links:${user.id}`)
       const since = new Date(ctx.clock.now().getTime() - HOUR_MS).toISOString()
       if (await countRecentSignInTokens(trx, user.id, PURPOSE, since) >= limits.linksPerHour) return false
       await sendSignInLink(trx, ctx, user, token)

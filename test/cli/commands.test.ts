@@ -124,3 +124,16 @@ t.test('user add creates the first admin and prints a working invitation link', 
   t.match(await run(['user', 'add'], { SHORTLIST_DATA_DIR: dir }), { code: 2, err: ['usage: shortlist user add [--admin] [--name NAME] EMAIL'] })
   t.match(await run(['user', 'remove', 'x@example.org'], { SHORTLIST_DATA_DIR: dir }), { code: 2 })
 })
+
+t.test('migrate and serve refuse a database that a newer Shortlist migrated', async (t) => {
+  const dir = t.testdir()
+  t.equal((await run(['migrate'], { SHORTLIST_DATA_DIR: dir })).code, 0)
+  const db = new SQLite(join(dir, 'shortlist.sqlite'))
+  db.prepare('insert into kysely_migration (name, timestamp) values (?, ?)').run('2099_01_01_000000_from_the_future', new Date().toISOString())
+  db.close()
+  for (const command of ['migrate', 'serve']) {
+    const refused = await run([command], { SHORTLIST_DATA_DIR: dir })
+    t.equal(refused.code, 1, command)
+    t.match(refused.err, [/newer than this version of Shortlist \(2099_01_01_000000_from_the_future\)/])
+  }
+})

@@ -1,4 +1,5 @@
 // shortlist mail flush | list | retry, against a real SMTP server.
+import { join } from 'node:path'
 import t from 'tap'
 import { main } from '../../src/cli.js'
 import type { CliIo } from '../../src/commands/io.js'
@@ -47,7 +48,7 @@ t.test('flush first turns sign-in requests into links, as the server\'s pass doe
   const dir = t.testdir()
   await run(['migrate'], { SHORTLIST_DATA_DIR: dir })
   // On the real clock, as the CLI runs: mail queued in the future would not be due yet.
-  const ctx = await testContext(t, testConfig(t, { dataDir: dir }), new Date())
+  const ctx = await testContext(t, testConfig(t, { dataDir: dir, database: { url: join(dir, 'shortlist.sqlite') } }), new Date())
   await registerVendor(ctx, { organisation: 'Acme', website: '', contactName: 'Ada', email: 'ada@acme.example' })
   await requestSignInLink(ctx, 'ada@acme.example')
   await requestSignInLink(ctx, 'nobody@acme.example')

@@ -130,6 +130,16 @@ t.test(`${VENDORS}: from an empty database, and from the previous schema with us
   t.same(await tables(db), [...CORE_TABLES, 'mail_outbox'].sort())
 })
 
+t.test('a database migrated by a newer Shortlist is refused, not touched', async (t) => {
+  const db = openDatabase(testConfig(t))
+  t.teardown(async () => { await db.destroy() })
+  await migrateToLatest(db)
+  await db.insertInto('kysely_migration' as never).values({ name: '2099_01_01_000000_from_the_future', timestamp: new Date().toISOString() } as never).execute()
+  const refused = await migrateToLatest(db)
+  t.same(refused.applied, [])
+  t.match(refused.error?.message, 'the database has migrations newer than this version of Shortlist (2099_01_01_000000_from_the_future)')
+})
+
 t.test(`${ACCOUNTS}: from an empty database, and from the previous schema with an RFP in it`, async (t) => {
   const empty = openDatabase(testConfig(t))
   t.teardown(async () => { await empty.destroy() })
@@ -148,4 +158,18 @@ t.test(`${ACCOUNTS}: from an empty database, and from the previous schema with a
   t.same(await db.selectFrom('rfps').select('id').execute(), [{ id: 'r1' }], 'down keeps the RFPs')
   t.same(await tables(db), [...CORE_TABLES, 'mail_outbox', 'sessions', 'sign_in_requests', 'sign_in_tokens', 'vendor_contacts', 'vendor_organisations'].sort())
   t.equal((await migrateTo(db, ACCOUNTS)).error, undefined, 'and up again')
+})
+
+t.test('2026_11_29_060000_create_rate_limit_hits: from an empty database, and from the previous schema', async (t) => {
+  const RATE_LIMITS = '2026_11_29_060000_create_rate_limit_hits'
+  const empty = openDatabase(testConfig(t))
+  t.teardown(async () => { await empty.destroy() })
+  t.same((await migrateTo(empty, RATE_LIMITS)).applied.map((m) => m.name), [FIRST, OUTBOX, VENDORS, ACCOUNTS, RATE_LIMITS])
+  const db = openDatabase(testConfig(t))
+  t.teardown(async () => { await db.destroy() })
+  await migrateTo(db, ACCOUNTS)
+  t.same((await migrateTo(db, RATE_LIMITS)).applied.map((m) => m.name), [RATE_LIMITS])
+  t.ok((await tables(db)).includes('rate_limit_hits'))
+  t.same((await migrateTo(db, ACCOUNTS)).applied, [{ name: RATE_LIMITS, direction: 'Down' }])
+  t.notOk((await tables(db)).includes('rate_limit_hits'))
 })

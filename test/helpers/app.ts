@@ -1,5 +1,6 @@
 // Builds the app on a fresh temporary database with a clock and randomness the test controls.
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import pg from 'pg'
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import { buildApp, type AppDeps } from '../../src/app.js'
@@ -35,8 +36,34 @@ export function testConfig (t: Test, overrides: Record<string, unknown> = {}): C
   return loadConfig({ env: { SHORTLIST_CONFIG_FILE: 'config/test.json' }, cwd: process.cwd(), overrides: { dataDir: t.testdir(), ...overrides } })
 }
 
+/**
+ * The suite runs on SQLite, and again on PostgreSQL when SHORTLIST_TEST_DATABASE=postgres
+ * (`npm test` does that second run when SHORTLIST_TEST_POSTGRES_URL names a server).
+ */
+export const onPostgres = process.env.SHORTLIST_TEST_DATABASE === 'postgres'
+
+/** On PostgreSQL, a fresh database for this test on the server, dropped when the test ends; the config points at it. */
+async function withTestDatabase (t: Test, config: Config): Promise<Config> {
+  if (!onPostgres || config.database.url !== '') return config
+  const server = process.env.SHORTLIST_TEST_POSTGRES_URL
+  if (server === undefined || server === '') throw new Error('SHORTLIST_TEST_DATABASE=postgres needs SHORTLIST_TEST_POSTGRES_URL')
+  const name = `shortlist_test_${randomBytes(8).toString('hex')}`
+  const admin = new pg.Client({ connectionString: server })
+  await admin.connect()
+  try { await admin.query(`create database ${name}`) } finally { await admin.end() }
+  t.teardown(async () => {
+    const dropper = new pg.Client({ connectionString: server })
+    await dropper.connect()
+    try { await dropper.query(`drop database if exists ${name} with (force)`) } finally { await dropper.end() }
+  })
+  const url = new URL(server)
+  url.pathname = `/${name}`
+  return { ...config, database: { ...config.database, url: url.toString() } }
+}
+
 /** A migrated database and a service context over it, closed when the test ends. */
-export async function testContext (t: Test, config = testConfig(t), now = T0): Promise<ServiceContext & { clock: ManualClock, config: Config }> {
+export async function testContext (t: Test, baseConfig = testConfig(t), now = T0): Promise<ServiceContext & { clock: ManualClock, config: Config }> {
+  const config = await withTestDatabase(t, baseConfig)
   const db: Db = openDatabase(config)
   t.teardown(async () => { await db.destroy() })
   const { error } = await migrateToLatest(db)
@@ -53,13 +80,13 @@ export async function createOwner (ctx: ServiceContext, email = 'owner@example.o
 
 export interface TestApp {
   app: FastifyInstance
-  ctx: ServiceContext & { clock: ManualClock }
+  ctx: ServiceContext & { clock: ManualClock, config: Config }
   config: Config
 }
 
 export async function buildTestApp (t: Test, { demo = false, config: overrides = {}, now = T0, logStream }: { demo?: boolean, config?: Record<string, unknown>, now?: Date, logStream?: AppDeps['logStream'] } = {}): Promise<TestApp> {
-  const config = testConfig(t, overrides)
-  const ctx = await testContext(t, config, now)
+  const ctx = await testContext(t, testConfig(t, overrides), now)
+  const config = ctx.config
   if (demo) await seedDemo(ctx)
   const app = await buildApp(config, { clock: ctx.clock, random: seededRandom('app'), ...(logStream !== undefined ? { logStream } : {}) })
   t.teardown(async () => { await app.close() })

@@ -1,15 +1,18 @@
+import { readdirSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { Signer } from '@fastify/cookie'
 import { sql } from 'kysely'
 import t from 'tap'
 import { storeSession } from '../../src/services/sessions.js'
-import { buildTestApp } from '../helpers/app.js'
+import { migrationsDir } from '../../src/paths.js'
+import { buildTestApp, onPostgres } from '../helpers/app.js'
 
 t.test('/healthz writes to the database and reports it', async (t) => {
   const { app, ctx } = await buildTestApp(t)
   const res = await app.inject('/healthz')
   t.equal(res.statusCode, 200)
-  t.same(res.json(), { status: 'ok', database: 'sqlite', at: '2026-12-01T09:00:00.000Z' })
+  const latest = readdirSync(migrationsDir).filter((f) => f.endsWith('.ts')).sort().at(-1)?.slice(0, -3)
+  t.same(res.json(), { status: 'ok', database: onPostgres ? 'postgres' : 'sqlite', migration: latest, at: '2026-12-01T09:00:00.000Z' }, 'the database kind and the migration level')
   t.equal(res.headers['cache-control'], 'no-store')
   t.same(await ctx.db.selectFrom('heartbeats').select('at').execute(), [{ at: '2026-12-01T09:00:00.000Z' }])
 })
@@ -28,7 +31,12 @@ t.test('/healthz writes at most once every five seconds, however often it is ask
 
 t.test('/healthz is 503 when the database refuses writes', async (t) => {
   const { app, ctx } = await buildTestApp(t)
-  await sql`CREATE TRIGGER refuse_heartbeat BEFORE INSERT ON heartbeats BEGIN SELECT RAISE(ABORT, 'read-only'); END`.execute(ctx.db)
+  if (onPostgres) {
+    await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'read-only'; END $$`.execute(ctx.db)
+    await sql`CREATE TRIGGER refuse_heartbeat BEFORE INSERT ON heartbeats FOR EACH ROW EXECUTE FUNCTION refuse()`.execute(ctx.db)
+  } else {
+    await sql`CREATE TRIGGER refuse_heartbeat BEFORE INSERT ON heartbeats BEGIN SELECT RAISE(ABORT, 'read-only'); END`.execute(ctx.db)
+  }
   const res = await app.inject('/healthz')
   t.equal(res.statusCode, 503)
   t.same(res.json(), { status: 'unavailable', problem: 'the database did not take a write' })

@@ -4,9 +4,8 @@ import { buildApp } from '../../src/app.js'
 import { seededRandom, testConfig, testContext } from '../helpers/app.js'
 
 t.test('an in-flight request completes while the app closes; new connections are refused', async (t) => {
-  const config = testConfig(t)
-  const ctx = await testContext(t, config)
-  const app = await buildApp(config, { clock: ctx.clock, random: seededRandom() })
+  const ctx = await testContext(t, testConfig(t))
+  const app = await buildApp(ctx.config, { clock: ctx.clock, random: seededRandom() })
   let arrived!: () => void
   const arrival = new Promise<void>((resolve) => { arrived = resolve })
   let release!: () => void

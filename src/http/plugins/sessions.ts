@@ -9,6 +9,7 @@ import fp from 'fastify-plugin'
 import type { Config } from '../../config.js'
 import type { RandomSource } from '../../deps.js'
 import { loadOrCreateSecret } from '../../secrets.js'
+import { databaseRateLimitStore } from './rate-limit-store.js'
 import { endSession, loadSession, storeSession, type SessionData } from '../../services/sessions.js'
 import { getViewer, type Viewer } from '../../services/viewer.js'
 import type { PendingSignIn } from '../session-sign-in.js'
@@ -64,7 +65,8 @@ export default fp<{ config: Config, random: RandomSource }>(async (app, { config
     sessionPlugin: '@fastify/session',
     getToken: (request) => (request.body as { _csrf?: string } | undefined)?._csrf
   })
-  await app.register(rateLimit, { global: false })
+  // Counted in the database: every instance behind a load balancer sees the same counts.
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(app.ctx) })
 
   app.decorateRequest('viewer', null)
   app.addHook('preHandler', async (request, reply) => {
