@@ -92,7 +92,6 @@ function openSqlite (config: Config, { readonly = false }: OpenOptions): Db {
   return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) })
 }
 
-
 /** The database server's clock, for PostgreSQL; undefined for SQLite, which runs on this machine's. */
 export async function databaseNow (db: Executor): Promise<Date | undefined> {
   if (kindOf(db) === 'sqlite') return undefined
