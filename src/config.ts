@@ -20,6 +20,10 @@ export const ConfigSchema = Type.Object({
     busyTimeoutMs: Type.Integer({ minimum: 0, maximum: 600000, description: 'How long SQLite waits for a lock, and PostgreSQL for a pool connection' }),
     poolSize: Type.Integer({ minimum: 1, maximum: 100, description: 'PostgreSQL connections per instance' })
   }, { additionalProperties: false }),
+  storage: Type.Object({
+    backend: Type.Union([Type.Literal('local'), Type.Literal('database')], { description: 'Where stored files live: local (a folder under dataDir) or database (chunks in the database, for several instances)' }),
+    chunkBytes: Type.Integer({ minimum: 4096, maximum: 16777216, description: 'Size of each chunk of the database backend' })
+  }, { additionalProperties: false }),
   mail: Type.Object({
     url: Type.String({ description: 'Empty: write each message as an .eml file under <dataDir>/mail; otherwise smtp://[user:pass@]host[:port] (STARTTLS required except to a relay on this machine) or smtps:// (TLS)' }),
     from: Type.String({ minLength: 3, maxLength: 200, description: 'The From address of every message, e.g. "Shortlist <rfp@example.org>"' }),

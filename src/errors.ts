@@ -6,6 +6,7 @@ export const NotFoundError = createError<'SL_NOT_FOUND', 404, [string]>('SL_NOT_
 export const ForbiddenError = createError<'SL_FORBIDDEN', 403, [string]>('SL_FORBIDDEN', '%s', 403)
 /** Allowed once the session proves its second factor again (DESIGN §6): pages answer with that form. */
 export const StepUpRequiredError = createError<'SL_STEP_UP', 403, [string]>('SL_STEP_UP', '%s', 403)
+export const TooLargeError = createError<'SL_TOO_LARGE', 413, [string]>('SL_TOO_LARGE', '%s', 413)
 export const ConflictError = createError<'SL_CONFLICT', 409, [string]>('SL_CONFLICT', '%s', 409)
 export const InvalidStateError = createError<'SL_INVALID_STATE', 409, [string]>('SL_INVALID_STATE', '%s', 409)
 const InvalidInput = createError<'SL_INVALID_INPUT', 400, [string]>('SL_INVALID_INPUT', '%s', 400)

@@ -164,6 +164,21 @@ export interface RateLimitHitsTable {
   count: number
 }
 
+export interface StoredFilesTable {
+  id: string
+  backend: string
+  size: number
+  sha256: string | null
+  created_at: string
+  committed_at: string | null
+}
+
+export interface StoredFileChunksTable {
+  file_id: string
+  n: number
+  data: Uint8Array
+}
+
 export interface Database {
   users: UsersTable
   rfps: RfpsTable
@@ -181,6 +196,8 @@ export interface Database {
   api_tokens: ApiTokensTable
   sign_in_failures: SignInFailuresTable
   rate_limit_hits: RateLimitHitsTable
+  stored_files: StoredFilesTable
+  stored_file_chunks: StoredFileChunksTable
 }
 
 export type UserRow = Selectable<UsersTable>

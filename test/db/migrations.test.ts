@@ -160,6 +160,17 @@ t.test(`${ACCOUNTS}: from an empty database, and from the previous schema with a
   t.equal((await migrateTo(db, ACCOUNTS)).error, undefined, 'and up again')
 })
 
+t.test('2026_11_29_070000_create_stored_files: from the previous schema, and back', async (t) => {
+  const db = openDatabase(testConfig(t))
+  t.teardown(async () => { await db.destroy() })
+  await migrateTo(db, '2026_11_29_060000_create_rate_limit_hits')
+  t.same((await migrateTo(db, '2026_11_29_070000_create_stored_files')).applied.map((m) => m.name), ['2026_11_29_070000_create_stored_files'])
+  await db.insertInto('stored_files').values({ id: 'f', backend: 'database', size: 3, sha256: null, created_at: 'x', committed_at: null }).execute()
+  await db.insertInto('stored_file_chunks').values({ file_id: 'f', n: 0, data: Buffer.from('abc') }).execute()
+  t.same(Buffer.from((await db.selectFrom('stored_file_chunks').select('data').executeTakeFirstOrThrow()).data), Buffer.from('abc'), 'bytes in, bytes out')
+  t.same((await migrateTo(db, '2026_11_29_060000_create_rate_limit_hits')).applied, [{ name: '2026_11_29_070000_create_stored_files', direction: 'Down' }])
+})
+
 t.test('2026_11_29_060000_create_rate_limit_hits: from an empty database, and from the previous schema', async (t) => {
   const RATE_LIMITS = '2026_11_29_060000_create_rate_limit_hits'
   const empty = openDatabase(testConfig(t))

@@ -1,0 +1,44 @@
+// Stored files' metadata, and the chunks of the database backend.
+import type { Executor } from './database.js'
+import type { StoredFilesTable } from './schema.js'
+
+export async function insertStoredFile (db: Executor, row: StoredFilesTable): Promise<void> {
+  await db.insertInto('stored_files').values(row).execute()
+}
+
+export async function finishStoredFile (db: Executor, id: string, size: number, sha256: string): Promise<void> {
+  await db.updateTable('stored_files').set({ size, sha256 }).where('id', '=', id).execute()
+}
+
+/** Marks a finished file as used by the caller's transaction; false when it is missing, unfinished or committed. */
+export async function commitStoredFile (db: Executor, id: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('stored_files').set({ committed_at: at })
+    .where('id', '=', id).where('committed_at', 'is', null).where('sha256', 'is not', null).executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function findStoredFile (db: Executor, id: string) {
+  return await db.selectFrom('stored_files').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Files never committed and older than `before`: the orphans of uploads whose action failed or never came. */
+export async function listOrphanFiles (db: Executor, before: string, limit: number) {
+  return await db.selectFrom('stored_files').select(['id', 'backend']).where('committed_at', 'is', null).where('created_at', '<', before).orderBy('created_at').limit(limit).execute()
+}
+
+export async function deleteStoredFileRow (db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('stored_file_chunks').where('file_id', '=', id).execute()
+  await db.deleteFrom('stored_files').where('id', '=', id).execute()
+}
+
+export async function insertChunk (db: Executor, fileId: string, n: number, data: Uint8Array): Promise<void> {
+  await db.insertInto('stored_file_chunks').values({ file_id: fileId, n, data }).execute()
+}
+
+export async function readChunk (db: Executor, fileId: string, n: number): Promise<Uint8Array | undefined> {
+  return (await db.selectFrom('stored_file_chunks').select('data').where('file_id', '=', fileId).where('n', '=', n).executeTakeFirst())?.data
+}
+
+export async function deleteChunks (db: Executor, fileId: string): Promise<void> {
+  await db.deleteFrom('stored_file_chunks').where('file_id', '=', fileId).execute()
+}

@@ -1,0 +1,59 @@
+// Storing a file: written outside any transaction (it may take long to arrive), counted and hashed on the
+// way in, refused past its limit with nothing left behind; then committed by the transaction of the action
+// that uses it. Files never committed are orphans, swept after a grace period.
+import { createHash } from 'node:crypto'
+import { deleteStoredFileRow, finishStoredFile, findStoredFile, insertStoredFile, listOrphanFiles } from '../db/stored-files.js'
+import { NotFoundError, TooLargeError } from '../errors.js'
+import { newId, nowIso, type ServiceContext } from './context.js'
+
+export interface StoredFile { id: string, size: number, sha256: string }
+
+/** An upload's grace period: one not committed by then was abandoned. */
+export const ORPHAN_GRACE_MS = 24 * 60 * 60 * 1000
+
+async function * measured (source: AsyncIterable<Uint8Array>, maxBytes: number, into: { size: number, hash: ReturnType<typeof createHash> }): AsyncIterable<Uint8Array> {
+  for await (const chunk of source) {
+    into.size += chunk.length
+    if (into.size > maxBytes) throw new TooLargeError(`the file is larger than ${maxBytes} bytes`)
+    into.hash.update(chunk)
+    yield chunk
+  }
+}
+
+export async function storeFile (ctx: ServiceContext, source: AsyncIterable<Uint8Array>, { maxBytes }: { maxBytes: number }): Promise<StoredFile> {
+  const id = newId(ctx)
+  // The row first: should this process die mid-upload, the sweep still finds the bytes by it.
+  await insertStoredFile(ctx.db, { id, backend: ctx.files.backend, size: 0, sha256: null, created_at: nowIso(ctx), committed_at: null })
+  const progress = { size: 0, hash: createHash('sha256') }
+  try {
+    await ctx.files.write(id, measured(source, maxBytes, progress))
+  } catch (error) {
+    await ctx.files.remove(id)
+    await deleteStoredFileRow(ctx.db, id)
+    throw error
+  }
+  const sha256 = progress.hash.digest('hex')
+  await finishStoredFile(ctx.db, id, progress.size, sha256)
+  return { id, size: progress.size, sha256 }
+}
+
+/** A committed file's bytes; an orphan or unknown id is missing. */
+export async function readStoredFile (ctx: ServiceContext, id: string): Promise<StoredFile & { content: AsyncIterable<Uint8Array> }> {
+  const file = await findStoredFile(ctx.db, id)
+  if (file === undefined || file.committed_at === null || file.sha256 === null) throw new NotFoundError('no such file')
+  return { id, size: Number(file.size), sha256: file.sha256, content: ctx.files.read(id) }
+}
+
+/** Removes files never committed within the grace period, bytes first; run by the server's housekeeping. */
+export async function sweepOrphanFiles (ctx: ServiceContext, graceMs = ORPHAN_GRACE_MS, batch = 100): Promise<number> {
+  const before = new Date(ctx.clock.now().getTime() - graceMs).toISOString()
+  let swept = 0
+  for (const orphan of await listOrphanFiles(ctx.db, before, batch)) {
+    // A file written by the other backend (the setting changed since) is not this store's to remove.
+    if (orphan.backend !== ctx.files.backend) continue
+    await ctx.files.remove(orphan.id)
+    await deleteStoredFileRow(ctx.db, orphan.id)
+    swept++
+  }
+  return swept
+}
