@@ -177,7 +177,10 @@ function describeError (config: JsonObject, sources: Map<string, string>): strin
 function checkMeaning (config: Config, sources: Map<string, string>): void {
   const where = (k: string): string => `${k} (${sources.get(k) ?? 'config/default.json'})`
   if (config.database.url.includes('://')) {
-    throw new ConfigError(`config: ${where('database.url')}: must be the path of an SQLite file (database servers are not supported yet)`)
+    let server: URL | undefined
+    try { server = new URL(config.database.url) } catch {}
+    const postgres = server !== undefined && /^postgres(ql)?:$/.test(server.protocol) && server.hostname !== '' && server.pathname.length > 1
+    if (!postgres) throw new ConfigError(`config: ${where('database.url')}: must be postgres://[user[:password]@]host[:port]/database, or the path of an SQLite file`)
   }
   let url: URL | undefined
   try {
@@ -252,7 +255,8 @@ export function loadConfig ({ env = process.env, cwd = process.cwd(), overrides 
     ...valid,
     publicUrl: valid.publicUrl.replace(/\/+$/, ''),
     dataDir: resolve(cwd, valid.dataDir),
-    database: { ...valid.database, url: valid.database.url === '' ? '' : resolve(cwd, valid.database.url) }
+    // A server URL stays as it is; an SQLite path is made absolute.
+    database: { ...valid.database, url: valid.database.url === '' || valid.database.url.includes('://') ? valid.database.url : resolve(cwd, valid.database.url) }
   }
 }
 

@@ -1,10 +1,12 @@
 import { copyFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
+import pg from 'pg'
 import t from 'tap'
 import { main } from '../../src/cli.js'
 import type { CliIo } from '../../src/commands/io.js'
 import { migrationsDir } from '../../src/paths.js'
+import { freshPostgresDatabase, onPostgres } from '../helpers/app.js'
 
 // Read from the folder, so adding a migration does not rewrite these tests.
 const MIGRATIONS = readdirSync(migrationsDir).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort()
@@ -136,4 +138,19 @@ t.test('migrate and serve refuse a database that a newer Shortlist migrated', as
     t.equal(refused.code, 1, command)
     t.match(refused.err, [/newer than this version of Shortlist \(2099_01_01_000000_from_the_future\)/])
   }
+})
+
+t.test('on PostgreSQL: migrate, demo, user add and verify through the CLI', { skip: onPostgres ? false : 'runs in the PostgreSQL pass' }, async (t) => {
+  const env = { SHORTLIST_DATA_DIR: t.testdir(), SHORTLIST_DATABASE_URL: await freshPostgresDatabase(t) }
+  t.same((await run(['migrate'], env)).out.at(-1), 'database schema is up to date')
+  t.equal((await run(['demo'], env)).code, 0)
+  t.equal((await run(['user', 'add', '--admin', 'ops@example.org'], env)).code, 0)
+  const verify = await run(['verify'], env)
+  t.equal(verify.code, 0)
+  t.match(verify.out, [/^audit chain intact: 6 events, head [0-9a-f]{64}$/])
+  const client = new pg.Client({ connectionString: env.SHORTLIST_DATABASE_URL })
+  await client.connect()
+  t.teardown(async () => { await client.end() })
+  t.same((await client.query('select count(*)::int as n from audit_events')).rows, [{ n: 6 }], 'the events are on the server')
+  t.notOk(readdirSync(env.SHORTLIST_DATA_DIR).includes('shortlist.sqlite'), 'no SQLite file was made')
 })

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import { buildApp, type AppDeps } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
-import { openDatabase, type Db } from '../../src/db/database.js'
+import { sql } from 'kysely'
+import { kindOf, openDatabase, type Db } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrator.js'
 import { ManualClock, type RandomSource } from '../../src/deps.js'
 import { seedDemo } from '../../src/demo/seed-demo.js'
@@ -45,6 +46,11 @@ export const onPostgres = process.env.SHORTLIST_TEST_DATABASE === 'postgres'
 /** On PostgreSQL, a fresh database for this test on the server, dropped when the test ends; the config points at it. */
 async function withTestDatabase (t: Test, config: Config): Promise<Config> {
   if (!onPostgres || config.database.url !== '') return config
+  return { ...config, database: { ...config.database, url: await freshPostgresDatabase(t) } }
+}
+
+/** The URL of a new, empty database on the PostgreSQL test server, dropped when the test ends. */
+export async function freshPostgresDatabase (t: Test): Promise<string> {
   const server = process.env.SHORTLIST_TEST_POSTGRES_URL
   if (server === undefined || server === '') throw new Error('SHORTLIST_TEST_DATABASE=postgres needs SHORTLIST_TEST_POSTGRES_URL')
   const name = `shortlist_test_${randomBytes(8).toString('hex')}`
@@ -58,7 +64,7 @@ async function withTestDatabase (t: Test, config: Config): Promise<Config> {
   })
   const url = new URL(server)
   url.pathname = `/${name}`
-  return { ...config, database: { ...config.database, url: url.toString() } }
+  return url.toString()
 }
 
 /** A migrated database and a service context over it, closed when the test ends. */
@@ -104,4 +110,18 @@ export async function createCommitteeMember (ctx: ServiceContext, email: string,
   const { recoveryCodes } = await completeTotpEnrolment(ctx, userId, secret, totpCode(secret, ctx.clock.now()))
   const actor: UserActor = { kind: 'user', userId, isAdmin, organisationId: null, hasSecondFactor: true, secondFactorAt: ctx.clock.now().toISOString() }
   return { userId, secret, recoveryCodes, actor }
+}
+
+/**
+ * Makes each `op` on `table` fail with `message` (only for rows whose `when.column` becomes `when.equals`):
+ * how tests break the database in the middle of an action, on either database. Test-only constants.
+ */
+export async function refuseWrites (db: Db, table: string, op: 'INSERT' | 'UPDATE', message: string, when?: { column: string, equals: string }): Promise<void> {
+  const name = `refuse_${table}_${op.toLowerCase()}`
+  if (kindOf(db) === 'postgres') {
+    await sql.raw(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`).execute(db)
+    await sql.raw(`CREATE TRIGGER ${name} BEFORE ${op} ON ${table} FOR EACH ROW ${when === undefined ? '' : `WHEN (NEW.${when.column} = '${when.equals}')`} EXECUTE FUNCTION ${name}()`).execute(db)
+  } else {
+    await sql.raw(`CREATE TRIGGER ${name} BEFORE ${op} ON ${table} ${when === undefined ? '' : `WHEN NEW.${when.column} = '${when.equals}'`} BEGIN SELECT RAISE(ABORT, '${message}'); END`).execute(db)
+  }
 }

@@ -1,11 +1,10 @@
 import { readdirSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { Signer } from '@fastify/cookie'
-import { sql } from 'kysely'
 import t from 'tap'
 import { storeSession } from '../../src/services/sessions.js'
 import { migrationsDir } from '../../src/paths.js'
-import { buildTestApp, onPostgres } from '../helpers/app.js'
+import { buildTestApp, onPostgres, refuseWrites } from '../helpers/app.js'
 
 t.test('/healthz writes to the database and reports it', async (t) => {
   const { app, ctx } = await buildTestApp(t)
@@ -31,12 +30,7 @@ t.test('/healthz writes at most once every five seconds, however often it is ask
 
 t.test('/healthz is 503 when the database refuses writes', async (t) => {
   const { app, ctx } = await buildTestApp(t)
-  if (onPostgres) {
-    await sql`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'read-only'; END $$`.execute(ctx.db)
-    await sql`CREATE TRIGGER refuse_heartbeat BEFORE INSERT ON heartbeats FOR EACH ROW EXECUTE FUNCTION refuse()`.execute(ctx.db)
-  } else {
-    await sql`CREATE TRIGGER refuse_heartbeat BEFORE INSERT ON heartbeats BEGIN SELECT RAISE(ABORT, 'read-only'); END`.execute(ctx.db)
-  }
+  await refuseWrites(ctx.db, 'heartbeats', 'INSERT', 'read-only')
   const res = await app.inject('/healthz')
   t.equal(res.statusCode, 503)
   t.same(res.json(), { status: 'unavailable', problem: 'the database did not take a write' })

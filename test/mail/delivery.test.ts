@@ -1,21 +1,21 @@
 // Delivery through a real SMTP server: parts and headers, retries, restarts, permanent failures, leases.
 import t from 'tap'
 import type { Test } from 'tap'
-import { sql } from 'kysely'
 import { claimMail, findMail, markMailFailed, markMailSent, scheduleMailRetry } from '../../src/db/mail-outbox.js'
 import { openDatabase } from '../../src/db/database.js'
 import { createMailTransport } from '../../src/mail/transport.js'
 import { createServiceContext } from '../../src/services/context.js'
 import { deliverDueMail, queueMail, requeueMail } from '../../src/services/mail.js'
-import { T0, seededRandom, testConfig, testContext } from '../helpers/app.js'
+import { T0, seededRandom, testConfig, testContext, refuseWrites } from '../helpers/app.js'
 import { startSmtp } from '../helpers/smtp.js'
 import { ManualClock } from '../../src/deps.js'
 
 const MINUTE = 60000
 
 async function setup (t: Test, smtpUrl: string) {
-  const config = testConfig(t, { mail: { url: smtpUrl, retryBaseMs: MINUTE, retryMaxMs: 8 * MINUTE, maxAttempts: 4, sendTimeoutMs: 5000 } })
+  let config = testConfig(t, { mail: { url: smtpUrl, retryBaseMs: MINUTE, retryMaxMs: 8 * MINUTE, maxAttempts: 4, sendTimeoutMs: 5000 } })
   const ctx = await testContext(t, config)
+  config = ctx.config
   const transport = createMailTransport(config)
   t.teardown(() => { transport.close() })
   const queue = async (to = 'vendor@example.org'): Promise<string> =>
@@ -163,7 +163,7 @@ t.test('a database error after a delivered send is not taken for a failed send',
   const smtp = await startSmtp(t)
   const { ctx, queue, pass } = await setup(t, smtp.url)
   const id = await queue()
-  await sql`CREATE TRIGGER refuse_sent BEFORE UPDATE ON mail_outbox WHEN NEW.status = 'sent' BEGIN SELECT RAISE(ABORT, 'disk full, say'); END`.execute(ctx.db)
+  await refuseWrites(ctx.db, 'mail_outbox', 'UPDATE', 'disk full, say', { column: 'status', equals: 'sent' })
   await t.rejects(pass(), /disk full, say/)
   t.equal(smtp.received.length, 1)
   t.match(await findMail(ctx.db, id), { status: 'sending', last_error: null }, 'left to its lease, not rescheduled as a failure')

@@ -1,11 +1,10 @@
-import { sql } from 'kysely'
 import t from 'tap'
 import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import { canonicalHash } from '../../src/domain/canonical-json.js'
 import { ANONYMOUS } from '../../src/domain/policy.js'
 import { readAuditEvents, verifyAuditChain } from '../../src/services/audit.js'
 import { createRfpDraft, getRfp, listPublicRfps, publishRfp } from '../../src/services/rfps.js'
-import { T0, createOwner, testContext } from '../helpers/app.js'
+import { T0, createOwner, testContext, refuseWrites } from '../helpers/app.js'
 
 const DAY = 86400000
 
@@ -101,7 +100,7 @@ t.test('an owner\'s publication is mailed to them through the outbox, in the sam
 t.test('a publication whose mail cannot be queued is not published', async (t) => {
   const { ctx, owner } = await withOwner(t)
   const { id } = await createRfpDraft(ctx, owner, securityAuditRfp(T0))
-  await sql`CREATE TRIGGER refuse_mail BEFORE INSERT ON mail_outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`.execute(ctx.db)
+  await refuseWrites(ctx.db, 'mail_outbox', 'INSERT', 'outbox refused')
   await t.rejects(publishRfp(ctx, owner, id), /outbox refused/)
   t.equal(await findRfpState(ctx, id), 'draft')
   t.notOk((await readAuditEvents(ctx.db, 0, 10)).some((e) => e.type === 'rfp.published'), 'no publication event either')
@@ -115,7 +114,7 @@ t.test('publishing an unknown RFP is a 404', async (t) => {
 t.test('the change and its audit event commit together or not at all', async (t) => {
   const { ctx, owner } = await withOwner(t)
   // Make the audit append fail inside the transaction: the draft must not survive it.
-  await sql`CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'disk full, say'); END`.execute(ctx.db)
+  await refuseWrites(ctx.db, 'audit_events', 'INSERT', 'disk full, say')
   await t.rejects(createRfpDraft(ctx, owner, securityAuditRfp(T0)), /disk full, say/)
   t.equal((await ctx.db.selectFrom('rfps').select('id').execute()).length, 0)
   t.equal((await ctx.db.selectFrom('rfp_versions').select('rfp_id').execute()).length, 0)

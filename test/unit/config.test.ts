@@ -62,7 +62,8 @@ t.test('a bad value gives one line naming the key, its source and the problem, n
     [{ SHORTLIST_TIME_ZONE: 'Mars/Base' }, 'config: timeZone (SHORTLIST_TIME_ZONE): is not an IANA time zone (e.g. Europe/Berlin, UTC)'],
     [{ SHORTLIST_PUBLIC_URL: 'ftp://example.org' }, 'config: publicUrl (SHORTLIST_PUBLIC_URL): must be an absolute http(s) URL without query or fragment'],
     [{ SHORTLIST_PUBLIC_URL: 'localhost:3000' }, 'config: publicUrl (SHORTLIST_PUBLIC_URL): must be an absolute http(s) URL without query or fragment'],
-    [{ SHORTLIST_DATABASE_URL: 'postgres://u:secret@db/x' }, 'config: database.url (SHORTLIST_DATABASE_URL): must be the path of an SQLite file (database servers are not supported yet)'],
+    [{ SHORTLIST_DATABASE_URL: 'mysql://u:secret@db/x' }, 'config: database.url (SHORTLIST_DATABASE_URL): must be postgres://[user[:password]@]host[:port]/database, or the path of an SQLite file'],
+    [{ SHORTLIST_DATABASE_URL: 'postgres://u:secret@db' }, 'config: database.url (SHORTLIST_DATABASE_URL): must be postgres://[user[:password]@]host[:port]/database, or the path of an SQLite file'],
     [{ SHORTLIST_PROT: '1' }, 'config: SHORTLIST_PROT: is not a setting (see "Configuration" in README.md)'],
     [{ SHORTLIST_DATA_DIR: '' }, 'config: dataDir (SHORTLIST_DATA_DIR): must not have fewer than 1 characters'],
     [{ SHORTLIST_MAIL_URL: 'http://mail.example.org' }, 'config: mail.url (SHORTLIST_MAIL_URL): must be empty or smtp://[user:pass@]host[:port] or smtps://…, with no path or query'],
@@ -79,6 +80,11 @@ t.test('a bad value gives one line naming the key, its source and the problem, n
     t.notMatch(message, /\n/, 'one line')
     t.notMatch(message, /secret/, 'no value echoed')
   }
+})
+
+t.test('a PostgreSQL server URL is accepted', async (t) => {
+  const config = loadConfig({ env: { SHORTLIST_DATABASE_URL: 'postgres://shortlist:secret@db.internal:5432/shortlist' }, cwd: process.cwd() })
+  t.equal(config.database.url, 'postgres://shortlist:secret@db.internal:5432/shortlist')
 })
 
 t.test('overlay file problems name the file', async (t) => {
