@@ -2,7 +2,7 @@
 // POST /sign-in (a rate-limit count and a recorded request: writes), reported as ratios to a plain Fastify
 // route measured in the same run. Instances are real `shortlist serve` processes (the built CLI).
 // Run: npm run build && npm run bench:databases [-- --seconds 5 --connections 10]
-// PostgreSQL needs SHORTLIST_TEST_POSTGRES_URL (scripts/postgres-cluster.sh start DIR PORT prints one);
+// PostgreSQL needs TEST_POSTGRES_URL (scripts/postgres-cluster.sh start DIR PORT prints one);
 // without it only SQLite is measured. Traffic goes to 127.0.0.1 only and stops by itself.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -114,9 +114,9 @@ console.log(`node ${process.version}, ${duration}s × ${connections} connections
 console.log(`${'plain Fastify route'.padEnd(44)}${baseline.toFixed(0).padStart(7)} req/s   1.000`)
 
 await measure('SQLite', '', 1, baseline)
-const server = process.env.SHORTLIST_TEST_POSTGRES_URL
+const server = process.env.TEST_POSTGRES_URL
 if (server === undefined || server === '') {
-  console.log('PostgreSQL: set SHORTLIST_TEST_POSTGRES_URL to measure it too')
+  console.log('PostgreSQL: set TEST_POSTGRES_URL to measure it too')
 } else {
   await measure('PostgreSQL', await freshPostgresDatabase(server), 1, baseline)
   await measure('PostgreSQL', await freshPostgresDatabase(server), 2, baseline)

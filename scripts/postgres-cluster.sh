@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster on 127.0.0.1 for the test suite: `start DIR PORT` prints the server URL to
-# put in SHORTLIST_TEST_POSTGRES_URL; `stop DIR` stops it. Needs Debian's postgresql (15) and root or the
+# put in TEST_POSTGRES_URL; `stop DIR` stops it. Needs Debian's postgresql (15) and root or the
 # postgres user. Trust authentication and fsync off: for tests only, never for data anyone keeps.
 set -euo pipefail
 bin=/usr/lib/postgresql/15/bin

@@ -38,10 +38,10 @@ export function testConfig (t: Test, overrides: Record<string, unknown> = {}): C
 }
 
 /**
- * The suite runs on SQLite, and again on PostgreSQL when SHORTLIST_TEST_DATABASE=postgres
- * (`npm test` does that second run when SHORTLIST_TEST_POSTGRES_URL names a server).
+ * The suite runs on SQLite, and again on PostgreSQL when TEST_DATABASE=postgres
+ * (`npm test` does that second run when TEST_POSTGRES_URL names a server).
  */
-export const onPostgres = process.env.SHORTLIST_TEST_DATABASE === 'postgres'
+export const onPostgres = process.env.TEST_DATABASE === 'postgres'
 
 /** On PostgreSQL, a fresh database for this test on the server, dropped when the test ends; the config points at it. */
 async function withTestDatabase (t: Test, config: Config): Promise<Config> {
@@ -51,8 +51,8 @@ async function withTestDatabase (t: Test, config: Config): Promise<Config> {
 
 /** The URL of a new, empty database on the PostgreSQL test server, dropped when the test ends. */
 export async function freshPostgresDatabase (t: Test): Promise<string> {
-  const server = process.env.SHORTLIST_TEST_POSTGRES_URL
-  if (server === undefined || server === '') throw new Error('SHORTLIST_TEST_DATABASE=postgres needs SHORTLIST_TEST_POSTGRES_URL')
+  const server = process.env.TEST_POSTGRES_URL
+  if (server === undefined || server === '') throw new Error('TEST_DATABASE=postgres needs TEST_POSTGRES_URL')
   const name = `shortlist_test_${randomBytes(8).toString('hex')}`
   const admin = new pg.Client({ connectionString: server })
   await admin.connect()
