@@ -95,14 +95,23 @@ async function measure (label: string, databaseUrl: string, instances: number, b
   }
 }
 
-async function freshPostgresDatabase (server: string): Promise<string> {
-  const name = `shortlist_bench_${Date.now()}`
+async function onServer (server: string, statement: string): Promise<void> {
   const admin = new pg.Client({ connectionString: server })
   await admin.connect()
-  try { await admin.query(`create database ${name}`) } finally { await admin.end() }
-  const url = new URL(server)
-  url.pathname = `/${name}`
-  return url.toString()
+  try { await admin.query(statement) } finally { await admin.end() }
+}
+
+/** Runs `measure` on a database made for it and dropped after. */
+async function onFreshPostgresDatabase (server: string, run: (url: string) => Promise<void>): Promise<void> {
+  const name = `shortlist_bench_${Date.now()}`
+  await onServer(server, `create database ${name}`)
+  try {
+    const url = new URL(server)
+    url.pathname = `/${name}`
+    await run(url.toString())
+  } finally {
+    await onServer(server, `drop database if exists ${name} with (force)`)
+  }
 }
 
 const plain = Fastify()
@@ -118,6 +127,6 @@ const server = process.env.TEST_POSTGRES_URL
 if (server === undefined || server === '') {
   console.log('PostgreSQL: set TEST_POSTGRES_URL to measure it too')
 } else {
-  await measure('PostgreSQL', await freshPostgresDatabase(server), 1, baseline)
-  await measure('PostgreSQL', await freshPostgresDatabase(server), 2, baseline)
+  await onFreshPostgresDatabase(server, async (url) => { await measure('PostgreSQL', url, 1, baseline) })
+  await onFreshPostgresDatabase(server, async (url) => { await measure('PostgreSQL', url, 2, baseline) })
 }

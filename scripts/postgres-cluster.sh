@@ -13,12 +13,14 @@ case "$action" in
     port=${3:?give the port}
     mkdir -p "$dir"
     if [ "$(id -u)" = 0 ]; then chown postgres "$dir"; fi
-    as_postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync >/dev/null
+    # UTF-8 with C collation: the same order of text on every machine, whatever its locale settings.
+    as_postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync --encoding=UTF8 --locale=C.UTF-8 >/dev/null
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
       -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=off -c max_connections=200" start >/dev/null
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;
   stop)
+    [ -f "$dir/data/postmaster.pid" ] || exit 0
     as_postgres "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
     ;;
   *) echo "usage: postgres-cluster.sh start DIR PORT | stop DIR" >&2; exit 2 ;;

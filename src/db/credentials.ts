@@ -5,8 +5,11 @@ export async function setPasswordHash (db: Executor, userId: string, passwordHas
   await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute()
 }
 
-export async function enableTotp (db: Executor, userId: string, secret: string, step: number, at: string): Promise<void> {
-  await db.updateTable('users').set({ totp_secret: secret, totp_last_step: step, totp_enabled_at: at }).where('id', '=', userId).execute()
+/** Turns the second factor on; false when it is on already (a double submit, or another browser). */
+export async function enableTotp (db: Executor, userId: string, secret: string, step: number, at: string): Promise<boolean> {
+  const result = await db.updateTable('users').set({ totp_secret: secret, totp_last_step: step, totp_enabled_at: at })
+    .where('id', '=', userId).where('totp_enabled_at', 'is', null).executeTakeFirst()
+  return result.numUpdatedRows === 1n
 }
 
 /**

@@ -73,7 +73,12 @@ function openPostgres (config: Config): Db {
   const pool = new pg.Pool({
     connectionString: config.database.url,
     max: config.database.poolSize,
-    connectionTimeoutMillis: config.database.busyTimeoutMs
+    // 0 means "do not wait" for SQLite; to pg it would mean "wait for ever".
+    connectionTimeoutMillis: Math.max(1, config.database.busyTimeoutMs),
+    // An instance that stalls or loses its network inside a transaction must not hold the audit chain's
+    // lock (or any other) for the two hours TCP takes to notice: the server ends such a session.
+    idle_in_transaction_session_timeout: 30_000,
+    keepAlive: true
   })
   // A pooled connection can die while idle (the server restarts, an operator ends it): the pool drops it
   // and the next query opens another. Without a listener the error would end the process.

@@ -98,9 +98,12 @@ export async function countPublishedRfps (db: Executor): Promise<number> {
   return Number(n)
 }
 
-export async function markPublished (db: Executor, id: string, at: string): Promise<void> {
-  await db.updateTable('rfps').set({ state: 'published', published_at: at, updated_at: at }).where('id', '=', id).execute()
+/** Publishes a draft; false when it is no longer a draft (another request published it first). */
+export async function markPublished (db: Executor, id: string, at: string): Promise<boolean> {
+  const result = await db.updateTable('rfps').set({ state: 'published', published_at: at, updated_at: at }).where('id', '=', id).where('state', '=', 'draft').executeTakeFirst()
+  if (result.numUpdatedRows !== 1n) return false
   await db.updateTable('rfp_versions').set({ frozen_at: at }).where('rfp_id', '=', id).where('number', '=', 1).execute()
+  return true
 }
 
 /** Every RFP's slug and current title, drafts included, for an admin choosing one; at most `limit`. */

@@ -1,5 +1,5 @@
 // Stored files' metadata, and the chunks of the database backend.
-import type { Executor } from './database.js'
+import { lockForTransaction, type Executor, type Trx } from './database.js'
 import type { StoredFilesTable } from './schema.js'
 
 export async function insertStoredFile (db: Executor, row: StoredFilesTable): Promise<void> {
@@ -10,8 +10,13 @@ export async function finishStoredFile (db: Executor, id: string, size: number, 
   await db.updateTable('stored_files').set({ size, sha256 }).where('id', '=', id).execute()
 }
 
-/** Marks a finished file as used by the caller's transaction; false when it is missing, unfinished or committed. */
-export async function commitStoredFile (db: Executor, id: string, at: string): Promise<boolean> {
+/**
+ * Marks a finished file as used by the caller's transaction; false when it is missing (swept), unfinished or
+ * committed. Takes the file's lock, which the sweep takes too, so a file is either committed or swept.
+ */
+export async function commitStoredFile (trx: Trx, id: string, at: string): Promise<boolean> {
+  await lockForTransaction(trx, `stored_files:${id}`)
+  const db = trx
   const result = await db.updateTable('stored_files').set({ committed_at: at })
     .where('id', '=', id).where('committed_at', 'is', null).where('sha256', 'is not', null).executeTakeFirst()
   return result.numUpdatedRows === 1n
@@ -21,9 +26,21 @@ export async function findStoredFile (db: Executor, id: string) {
   return await db.selectFrom('stored_files').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-/** Files never committed and older than `before`: the orphans of uploads whose action failed or never came. */
-export async function listOrphanFiles (db: Executor, before: string, limit: number) {
-  return await db.selectFrom('stored_files').select(['id', 'backend']).where('committed_at', 'is', null).where('created_at', '<', before).orderBy('created_at').limit(limit).execute()
+/** Files of `backend` never committed and older than `before`: the orphans of uploads whose action failed or never came. */
+export async function listOrphanFiles (db: Executor, backend: string, before: string, limit: number) {
+  return await db.selectFrom('stored_files').select('id')
+    .where('backend', '=', backend).where('committed_at', 'is', null).where('created_at', '<', before)
+    .orderBy('created_at').limit(limit).execute()
+}
+
+/** Deletes an orphan's chunks and row, under the file's lock; false when an action committed it meanwhile (then it stays). */
+export async function deleteOrphanFile (trx: Trx, id: string): Promise<boolean> {
+  await lockForTransaction(trx, `stored_files:${id}`)
+  const row = await trx.selectFrom('stored_files').select('committed_at').where('id', '=', id).executeTakeFirst()
+  if (row === undefined || row.committed_at !== null) return false
+  await trx.deleteFrom('stored_file_chunks').where('file_id', '=', id).execute()
+  await trx.deleteFrom('stored_files').where('id', '=', id).execute()
+  return true
 }
 
 export async function deleteStoredFileRow (db: Executor, id: string): Promise<void> {

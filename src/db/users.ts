@@ -33,6 +33,9 @@ export async function countUsers (db: Executor): Promise<number> {
   return Number(n)
 }
 
-export async function setUserDisabled (db: Executor, id: string, disabledAt: string | null): Promise<void> {
-  await db.updateTable('users').set({ disabled_at: disabledAt }).where('id', '=', id).execute()
+/** Disables (a time) or enables (null) an account; false when it was so already. */
+export async function setUserDisabled (db: Executor, id: string, disabledAt: string | null): Promise<boolean> {
+  const result = await db.updateTable('users').set({ disabled_at: disabledAt })
+    .where('id', '=', id).where('disabled_at', disabledAt === null ? 'is not' : 'is', null).executeTakeFirst()
+  return result.numUpdatedRows === 1n
 }

@@ -60,8 +60,7 @@ export async function disableUser (ctx: ServiceContext, actor: Actor, userId: st
   await ctx.db.transaction().execute(async (trx) => {
     const user = await findUserById(trx, userId)
     if (user === undefined) throw new NotFoundError('no such user')
-    if (user.disabled_at !== null) return
-    await setUserDisabled(trx, userId, at)
+    if (!await setUserDisabled(trx, userId, at)) return
     await deleteSessionsOfUser(trx, userId)
     await revokeApiTokensOfUser(trx, userId, at)
     await appendAuditEvent(trx, { at, type: 'user.disabled', actorId: actor.kind === 'user' ? actor.userId : null, rfpId: null, public: false, data: { userId } })
@@ -74,8 +73,7 @@ export async function enableUser (ctx: ServiceContext, actor: Actor, userId: str
   await ctx.db.transaction().execute(async (trx) => {
     const user = await findUserById(trx, userId)
     if (user === undefined) throw new NotFoundError('no such user')
-    if (user.disabled_at === null) return
-    await setUserDisabled(trx, userId, null)
+    if (!await setUserDisabled(trx, userId, null)) return
     await appendAuditEvent(trx, { at, type: 'user.enabled', actorId: actor.kind === 'user' ? actor.userId : null, rfpId: null, public: false, data: { userId } })
   })
 }

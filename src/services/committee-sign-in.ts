@@ -110,8 +110,7 @@ export async function completeTotpEnrolment (ctx: ServiceContext, userId: string
   return await ctx.db.transaction().execute(async (trx) => {
     const user = await findUserById(trx, userId)
     if (user === undefined || user.disabled_at !== null || user.password_hash === null) throw new InvalidStateError('this account cannot enrol a second factor')
-    if (user.totp_enabled_at !== null) throw new InvalidStateError('a second factor is set up already')
-    await enableTotp(trx, userId, secret, step, now.toISOString())
+    if (user.totp_enabled_at !== null || !await enableTotp(trx, userId, secret, step, now.toISOString())) throw new InvalidStateError('a second factor is set up already')
     const recoveryCodes = await issueRecoveryCodes(trx, ctx, userId)
     await appendAuditEvent(trx, { at: now.toISOString(), type: 'auth.second_factor_enrolled', actorId: userId, rfpId: null, public: false, data: { method: 'totp' } })
     await appendAuditEvent(trx, { at: now.toISOString(), type: 'auth.signed_in', actorId: userId, rfpId: null, public: false, data: { method: 'password+totp_enrolment' } })

@@ -1,7 +1,7 @@
 // Committee members and admins join by invitation: an admin (or `shortlist user add`) creates the account,
 // and the invitee sets a password through a single-use link, then enrols a second factor.
 import { setPasswordHash } from '../db/credentials.js'
-import type { Trx } from '../db/database.js'
+import { lockForTransaction, type Trx } from '../db/database.js'
 import { revokeApiTokensOfUser } from '../db/api-tokens.js'
 import { deleteSessionsOfUser } from '../db/sessions.js'
 import { findSignInToken, insertSignInToken, markSignInTokenUsed, voidSignInTokens } from '../db/sign-in-tokens.js'
@@ -25,7 +25,9 @@ export const invitationPath = (token: string): string => `/invitation?token=${to
 async function issueInvitation (trx: Trx, ctx: ServiceContext, user: { id: string, email: string, isAdmin: boolean }, inviter: string, mail: boolean): Promise<string> {
   const token = encodeToken(ctx.random.bytes(TOKEN_BYTES))
   const now = ctx.clock.now()
-  // One live invitation per person: a link sent earlier (perhaps the one that leaked) stops working.
+  // One live invitation per person: a link sent earlier (perhaps the one that leaked) stops working. The
+  // lock keeps two admins resending at once from leaving two live links on PostgreSQL.
+  await lockForTransaction(trx, `invitation:${user.id}`)
   await voidSignInTokens(trx, user.id, PURPOSE, now.toISOString())
   await insertSignInToken(trx, {
     token_hash: hashSecret(token),

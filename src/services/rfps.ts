@@ -1,4 +1,5 @@
 // Use cases on RFPs: drafting and publishing (the lifecycle issue adds editing and amendments), and reading them.
+import { lockForTransaction } from '../db/database.js'
 import { countPublishedRfps, encodeContent, findRfp, insertRfp, insertRfpVersion, listPublishedRfps, markPublished, slugExists } from '../db/rfps.js'
 import { insertRfpRole } from '../db/rfp-roles.js'
 import { findUserById } from '../db/users.js'
@@ -19,6 +20,8 @@ export async function createRfpDraft (ctx: ServiceContext, actor: UserActor, inp
   const id = newId(ctx)
   const at = nowIso(ctx)
   return await ctx.db.transaction().execute(async (trx) => {
+    // Check and insert take turns per slug on PostgreSQL too, so a race gives the 409, not a constraint error.
+    await lockForTransaction(trx, `rfps.slug:${input.slug}`)
     if (await slugExists(trx, input.slug)) throw new ConflictError(`slug: "${input.slug}" is taken by another RFP`)
     await insertRfp(trx, { id, slug: input.slug, state: 'draft', current_version: 1, created_by: actor.userId, created_at: at, updated_at: at, published_at: null })
     await insertRfpVersion(trx, {
@@ -72,7 +75,7 @@ export async function publishRfp (ctx: ServiceContext, actor: UserActor, rfpId: 
       throw invalidInput([{ path: 'schedule.questionsCloseAt', message: 'has passed: move the schedule later before publishing' }])
     }
     const documentHash = canonicalHash(publishedDocument(rfp))
-    await markPublished(trx, rfpId, at)
+    if (!await markPublished(trx, rfpId, at)) throw new InvalidStateError('the RFP was published meanwhile')
     await appendAuditEvent(trx, { at, type: 'rfp.published', actorId: actor.userId, rfpId, public: true, data: { slug: rfp.slug, version: 1, documentHash } })
     const owner = await findUserById(trx, rfp.createdBy)
     if (owner !== undefined) {

@@ -2,8 +2,8 @@
 // way in, refused past its limit with nothing left behind; then committed by the transaction of the action
 // that uses it. Files never committed are orphans, swept after a grace period.
 import { createHash } from 'node:crypto'
-import { deleteStoredFileRow, finishStoredFile, findStoredFile, insertStoredFile, listOrphanFiles } from '../db/stored-files.js'
-import { NotFoundError, TooLargeError } from '../errors.js'
+import { deleteOrphanFile, deleteStoredFileRow, finishStoredFile, findStoredFile, insertStoredFile, listOrphanFiles } from '../db/stored-files.js'
+import { InvalidStateError, NotFoundError, TooLargeError } from '../errors.js'
 import { newId, nowIso, type ServiceContext } from './context.js'
 
 export interface StoredFile { id: string, size: number, sha256: string }
@@ -37,22 +37,37 @@ export async function storeFile (ctx: ServiceContext, source: AsyncIterable<Uint
   return { id, size: progress.size, sha256 }
 }
 
+/** The bytes as stored, checked against the recorded size: a missing chunk or a cut file is an error, not a short read. */
+async function * checked (source: AsyncIterable<Uint8Array>, size: number, id: string): AsyncIterable<Uint8Array> {
+  let read = 0
+  for await (const chunk of source) {
+    read += chunk.length
+    if (read > size) break
+    yield chunk
+  }
+  if (read !== size) throw new Error(`stored file ${id} has ${read} bytes where ${size} were written`)
+}
+
 /** A committed file's bytes; an orphan or unknown id is missing. */
 export async function readStoredFile (ctx: ServiceContext, id: string): Promise<StoredFile & { content: AsyncIterable<Uint8Array> }> {
   const file = await findStoredFile(ctx.db, id)
   if (file === undefined || file.committed_at === null || file.sha256 === null) throw new NotFoundError('no such file')
-  return { id, size: Number(file.size), sha256: file.sha256, content: ctx.files.read(id) }
+  if (file.backend !== ctx.files.backend) {
+    throw new InvalidStateError(`file ${id} is in the ${file.backend} store, and this instance uses the ${ctx.files.backend} one; move the files before changing storage.backend`)
+  }
+  const size = Number(file.size)
+  return { id, size, sha256: file.sha256, content: checked(ctx.files.read(id), size, id) }
 }
 
 /** Removes files never committed within the grace period, bytes first; run by the server's housekeeping. */
 export async function sweepOrphanFiles (ctx: ServiceContext, graceMs = ORPHAN_GRACE_MS, batch = 100): Promise<number> {
   const before = new Date(ctx.clock.now().getTime() - graceMs).toISOString()
   let swept = 0
-  for (const orphan of await listOrphanFiles(ctx.db, before, batch)) {
-    // A file written by the other backend (the setting changed since) is not this store's to remove.
-    if (orphan.backend !== ctx.files.backend) continue
+  // Only this store's own orphans: a file of the other backend (the setting changed since) is not its to remove.
+  for (const orphan of await listOrphanFiles(ctx.db, ctx.files.backend, before, batch)) {
+    // The row goes first, and only if still uncommitted: an action committing the file meanwhile keeps it.
+    if (!await ctx.db.transaction().execute(async (trx) => await deleteOrphanFile(trx, orphan.id))) continue
     await ctx.files.remove(orphan.id)
-    await deleteStoredFileRow(ctx.db, orphan.id)
     swept++
   }
   return swept

@@ -1,7 +1,7 @@
 // Use cases on user accounts. Sign-in and roles come with the accounts issue.
 import { insertUser, findUserByEmail } from '../db/users.js'
 import { isEmailAddress, normalizeEmail } from '../domain/email.js'
-import type { Trx } from '../db/database.js'
+import { lockForTransaction, type Trx } from '../db/database.js'
 import type { Problem } from '../domain/schema-problems.js'
 import { ConflictError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
@@ -25,6 +25,7 @@ export function checkNewUser (input: NewUser): Problem[] {
 /** Adds a user inside the caller's transaction; the input must have passed checkNewUser. */
 export async function addUser (trx: Trx, ctx: ServiceContext, actorId: string | null, input: NewUser): Promise<{ id: string }> {
   const email = input.email.trim()
+  await lockForTransaction(trx, `users.email:${normalizeEmail(email)}`)
   if (await findUserByEmail(trx, normalizeEmail(email)) !== undefined) throw new ConflictError('a user with this e-mail address exists already')
   const id = newId(ctx)
   const at = nowIso(ctx)

@@ -1,4 +1,5 @@
 // Vendor organisations and their contacts: registration, and who is signed in.
+import { lockForTransaction } from '../db/database.js'
 import { findUserByEmail } from '../db/users.js'
 import { listRfpsTakingProposals } from '../db/rfps.js'
 import { findOrganisationByName, insertContact, insertOrganisation } from '../db/vendors.js'
@@ -48,6 +49,7 @@ export async function registerVendor (ctx: ServiceContext, input: VendorRegistra
   const name = foldName(input.organisation)
   const token = newSignInToken(ctx)
   await ctx.db.transaction().execute(async (trx) => {
+    await lockForTransaction(trx, `vendor_organisations.name:${name.toLowerCase()}`)
     if (await findOrganisationByName(trx, name.toLowerCase()) !== undefined) {
       throw new ConflictError(`organisation: "${name}" is registered already; ask its contact to add you`)
     }

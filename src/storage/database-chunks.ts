@@ -9,27 +9,29 @@ export function databaseChunkStore (db: Db, chunkBytes: number): FileStore {
     backend: 'database',
     async write (id, source) {
       let n = 0
-      let pending: Buffer[] = []
-      let pendingBytes = 0
-      /** Writes every full chunk held; with `last`, the remainder too. */
-      const flush = async (last: boolean): Promise<void> => {
-        const minimum = last ? 1 : chunkBytes
-        while (pendingBytes >= minimum) {
-          const joined = Buffer.concat(pending)
-          const chunk = joined.subarray(0, chunkBytes)
-          const rest = joined.subarray(chunk.length)
-          await insertChunk(db, id, n++, chunk)
-          pending = rest.length > 0 ? [rest] : []
-          pendingBytes = rest.length
-        }
-      }
+      // One chunk being filled; whole chunks inside a large piece are written straight from it.
+      const filling = Buffer.alloc(chunkBytes)
+      let filled = 0
       try {
         for await (const piece of source) {
-          pending.push(Buffer.from(piece))
-          pendingBytes += piece.length
-          await flush(false)
+          let offset = 0
+          while (offset < piece.length) {
+            if (filled === 0 && piece.length - offset >= chunkBytes) {
+              await insertChunk(db, id, n++, piece.subarray(offset, offset + chunkBytes))
+              offset += chunkBytes
+              continue
+            }
+            const taken = Math.min(chunkBytes - filled, piece.length - offset)
+            filling.set(piece.subarray(offset, offset + taken), filled)
+            filled += taken
+            offset += taken
+            if (filled === chunkBytes) {
+              await insertChunk(db, id, n++, Buffer.from(filling))
+              filled = 0
+            }
+          }
         }
-        await flush(true)
+        if (filled > 0) await insertChunk(db, id, n++, Buffer.from(filling.subarray(0, filled)))
       } catch (error) {
         await deleteChunks(db, id)
         throw error

@@ -25,6 +25,9 @@ export function localFolderStore (folder: string): FileStore {
         const handle = await open(partial, 'r')
         try { await handle.sync() } finally { await handle.close() }
         await rename(partial, path)
+        // The rename is durable once the folder's entry is on disk too.
+        const folderHandle = await open(join(folder, id.slice(0, 2)), 'r')
+        try { await folderHandle.sync() } finally { await folderHandle.close() }
       } catch (error) {
         await rm(partial, { force: true })
         throw error

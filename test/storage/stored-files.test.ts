@@ -51,3 +51,20 @@ for (const backend of ['local', 'database'] as const) {
     t.same(await collect((await readStoredFile(ctx, stored.id)).content), expected, 'the committed file stays')
   })
 }
+
+t.test('one large piece is cut into chunks without copying it whole; a cut file and a file of the other store are errors', async (t) => {
+  const ctx = await testContext(t, testConfig(t, { storage: { backend: 'database', chunkBytes: 4096 } }))
+  async function * one (): AsyncIterable<Uint8Array> { yield Buffer.alloc(10_000, 3); yield Buffer.alloc(100, 4) }
+  const stored = await storeFile(ctx, one(), { maxBytes: 20_000 })
+  await ctx.db.transaction().execute(async (trx) => { await commitStoredFile(trx, stored.id, ctx.clock.now().toISOString()) })
+  const chunks = await ctx.db.selectFrom('stored_file_chunks').select(['n', 'data']).where('file_id', '=', stored.id).orderBy('n').execute()
+  t.same(chunks.map((c) => c.data.length), [4096, 4096, 1908])
+  t.same(await collect((await readStoredFile(ctx, stored.id)).content), Buffer.concat([Buffer.alloc(10_000, 3), Buffer.alloc(100, 4)]))
+
+  await ctx.db.deleteFrom('stored_file_chunks').where('file_id', '=', stored.id).where('n', '=', 2).execute()
+  await t.rejects(collect((await readStoredFile(ctx, stored.id)).content), /has 8192 bytes where 10100 were written/, 'a missing chunk is not a short read')
+
+  const local = await testContext(t, testConfig(t, { storage: { backend: 'local' } }))
+  await local.db.insertInto('stored_files').values({ id: stored.id, backend: 'database', size: 1, sha256: 'x', created_at: 'x', committed_at: 'x' }).execute()
+  await t.rejects(readStoredFile(local, stored.id), { code: 'SL_INVALID_STATE', message: /in the database store/ })
+})
