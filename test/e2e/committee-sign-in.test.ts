@@ -1,12 +1,12 @@
 // A committee member accepts the mailed invitation, sets a password, enrols TOTP from the page, and signs in
 // again with password and code: in headless Chromium, the mail read from a real SMTP server.
-import { chromium } from 'playwright-core'
 import t from 'tap'
 import { totpCode } from '../../src/domain/second-factor.js'
 import { createMailTransport } from '../../src/mail/transport.js'
 import { inviteUser } from '../../src/services/invitations.js'
 import { deliverDueMail } from '../../src/services/mail.js'
 import { buildTestApp, TEST_PASSWORD } from '../helpers/app.js'
+import { openPage } from '../helpers/browser.js'
 import { startSmtp } from '../helpers/smtp.js'
 
 t.test('invitation by mail → password → authenticator app → signed in; out; in again with password and code', async (t) => {
@@ -23,14 +23,7 @@ t.test('invitation by mail → password → authenticator app → signed in; out
   const link = /http:\/\/localhost:3000(\/invitation\?token=[A-Za-z0-9_-]{43})/.exec(mail?.text ?? '')?.[1]
   t.ok(link, 'the invitation carries a link on the configured public URL')
 
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
-  })
-  t.teardown(async () => { await browser.close() })
-  const page = await browser.newPage()
-  const problems: string[] = []
-  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
+  const { page, problems } = await openPage(t)
 
   await page.goto(`${origin}${link ?? ''}`)
   t.equal(await page.locator('h1').textContent(), 'Welcome, Robin Okafor')

@@ -1,11 +1,9 @@
 // A person's first visit, in headless Chromium: the home page, then the demo RFP through its link.
 import { existsSync } from 'node:fs'
-import { chromium } from 'playwright-core'
 import t from 'tap'
 import { DEMO_RFP_SLUG } from '../../src/demo/security-audit-rfp.js'
 import { buildTestApp } from '../helpers/app.js'
-
-const CHROMIUM = '/usr/bin/chromium'
+import { CHROMIUM, openPage } from '../helpers/browser.js'
 
 t.test('the home page links to the demo RFP, which renders with its styles and no CSP violation', async (t) => {
   t.ok(existsSync(CHROMIUM), `Debian's chromium is installed at ${CHROMIUM} (apt-get install -y chromium; .ci/run does it)`)
@@ -13,14 +11,7 @@ t.test('the home page links to the demo RFP, which renders with its styles and n
   await app.listen({ host: '127.0.0.1', port: 0 })
   const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
-  })
-  t.teardown(async () => { await browser.close() })
-  const page = await browser.newPage()
-  const problems: string[] = []
-  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
+  const { page, problems } = await openPage(t)
   page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`))
   page.on('response', (response) => { if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`) })
 

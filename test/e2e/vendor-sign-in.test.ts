@@ -1,9 +1,9 @@
 // A vendor registers and signs in through the magic link read from a real SMTP server, in headless Chromium.
-import { chromium } from 'playwright-core'
 import t from 'tap'
 import { createMailTransport } from '../../src/mail/transport.js'
 import { deliverDueMail } from '../../src/services/mail.js'
 import { buildTestApp } from '../helpers/app.js'
+import { openPage } from '../helpers/browser.js'
 import { startSmtp } from '../helpers/smtp.js'
 
 t.test('register, receive the link by mail, confirm in the browser, land in the portal', async (t) => {
@@ -14,14 +14,7 @@ t.test('register, receive the link by mail, confirm in the browser, land in the 
   const transport = createMailTransport(config)
   t.teardown(() => { transport.close() })
 
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run']
-  })
-  t.teardown(async () => { await browser.close() })
-  const page = await browser.newPage()
-  const problems: string[] = []
-  page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()) })
+  const { page, problems } = await openPage(t)
 
   await page.goto(`${origin}/`)
   await page.getByRole('link', { name: 'Sign in' }).click()
