@@ -1,4 +1,4 @@
-// Use cases on user accounts. Sign-in and roles come with the accounts issue.
+// Use cases on user accounts: adding a user. Invitations, sign-in and roles have their own services.
 import { insertUser, findUserByEmail } from '../db/users.js'
 import { isEmailAddress, normalizeEmail } from '../domain/email.js'
 import { lockForTransaction, type Trx } from '../db/database.js'
