@@ -33,6 +33,12 @@ export async function appliedMigrationNames (db: Executor): Promise<string[]> {
   return rows.map((row) => row.name)
 }
 
+/** The last migration applied, by one query: for the health check, which runs on a migrated database. */
+export async function lastAppliedMigration (db: Executor): Promise<string | null> {
+  const { rows } = await sql<{ name: string | null }>`select max(name) as name from kysely_migration`.execute(db)
+  return rows[0]?.name ?? null
+}
+
 /**
  * Applies pending migrations, after refusing a database that a newer Shortlist has migrated: this code
  * does not know that schema, and running on it (or migrating "down" past it) could damage it.

@@ -4,7 +4,7 @@ import { setPasswordHash } from '../db/credentials.js'
 import { lockForTransaction, type Trx } from '../db/database.js'
 import { revokeApiTokensOfUser } from '../db/api-tokens.js'
 import { deleteSessionsOfUser } from '../db/sessions.js'
-import { findSignInToken, insertSignInToken, markSignInTokenUsed, voidSignInTokens } from '../db/sign-in-tokens.js'
+import { findSignInToken, markSignInTokenUsed, voidSignInTokens } from '../db/sign-in-tokens.js'
 import { findUserById } from '../db/users.js'
 import { findContact } from '../db/vendors.js'
 import type { Actor } from '../domain/policy.js'
@@ -14,6 +14,7 @@ import { appendAuditEvent } from './audit.js'
 import { authorize } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
+import { recordSignInToken } from './sign-in.js'
 import { hashPassword, passwordProblems } from './passwords.js'
 import { addUser, checkNewUser, type NewUser } from './users.js'
 
@@ -21,29 +22,26 @@ const PURPOSE = 'invitation'
 
 export const invitationPath = (token: string): string => `/invitation?token=${token}`
 
-/** Makes an invitation link for `user` inside the caller's transaction; mails it unless `mail` is false. */
-async function issueInvitation (trx: Trx, ctx: ServiceContext, user: { id: string, email: string, isAdmin: boolean }, inviter: string, mail: boolean): Promise<string> {
+/**
+ * Makes an invitation link for `user` inside the caller's transaction, mails it unless `mail` is false, and
+ * records it in the audit log. `actorId` null is the operator at the command line.
+ */
+async function issueInvitation (trx: Trx, ctx: ServiceContext, actorId: string | null, user: { id: string, email: string, isAdmin: boolean }, mail: boolean): Promise<string> {
   const token = encodeToken(ctx.random.bytes(TOKEN_BYTES))
-  const now = ctx.clock.now()
   // One live invitation per person: a link sent earlier (perhaps the one that leaked) stops working. The
   // lock keeps two admins resending at once from leaving two live links on PostgreSQL.
   await lockForTransaction(trx, `invitation:${user.id}`)
-  await voidSignInTokens(trx, user.id, PURPOSE, now.toISOString())
-  await insertSignInToken(trx, {
-    token_hash: hashSecret(token),
-    user_id: user.id,
-    purpose: PURPOSE,
-    created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + INVITATION_TTL_MS).toISOString(),
-    used_at: null
-  })
+  await voidSignInTokens(trx, user.id, PURPOSE, nowIso(ctx))
+  await recordSignInToken(trx, ctx, user.id, PURPOSE, token, INVITATION_TTL_MS)
   if (mail) {
+    const inviter = actorId === null ? 'The operator of this Shortlist' : (await findUserById(trx, actorId))?.display_name ?? 'An admin'
     await queueMail(trx, ctx, {
       template: 'invitation',
       to: user.email,
       data: { path: invitationPath(token), inviter, role: user.isAdmin ? 'an admin' : 'a committee member', days: INVITATION_TTL_MS / 86400000 }
     })
   }
+  await appendAuditEvent(trx, { at: nowIso(ctx), type: 'user.invited', actorId, rfpId: null, public: false, data: { userId: user.id } })
   return token
 }
 
@@ -61,9 +59,7 @@ export async function inviteUser (ctx: ServiceContext, actor: Actor | null, inpu
   const actorId = actor?.kind === 'user' ? actor.userId : null
   return await ctx.db.transaction().execute(async (trx) => {
     const { id } = await addUser(trx, ctx, actorId, input)
-    const inviter = actorId === null ? 'The operator of this Shortlist' : (await findUserById(trx, actorId))?.display_name ?? 'An admin'
-    const token = await issueInvitation(trx, ctx, { id, email: input.email.trim(), isAdmin: input.isAdmin === true }, inviter, input.mail !== false)
-    await appendAuditEvent(trx, { at: nowIso(ctx), type: 'user.invited', actorId, rfpId: null, public: false, data: { userId: id } })
+    const token = await issueInvitation(trx, ctx, actorId, { id, email: input.email.trim(), isAdmin: input.isAdmin === true }, input.mail !== false)
     return { userId: id, path: invitationPath(token) }
   })
 }
@@ -80,9 +76,7 @@ export async function resendInvitation (ctx: ServiceContext, actor: Actor | null
     if (user === undefined) throw new NotFoundError('no such user')
     if (user.disabled_at !== null) throw new InvalidStateError('the account is disabled; enable it first')
     if (await findContact(trx, userId) !== undefined) throw new InvalidStateError('vendor contacts sign in by e-mail link, not by invitation')
-    const inviter = actorId === null ? 'The operator of this Shortlist' : (await findUserById(trx, actorId))?.display_name ?? 'An admin'
-    await issueInvitation(trx, ctx, { id: user.id, email: user.email, isAdmin: user.is_admin === 1 }, inviter, true)
-    await appendAuditEvent(trx, { at: nowIso(ctx), type: 'user.invited', actorId, rfpId: null, public: false, data: { userId } })
+    await issueInvitation(trx, ctx, actorId, { id: user.id, email: user.email, isAdmin: user.is_admin === 1 }, true)
   })
 }
 

@@ -16,17 +16,23 @@ const PURPOSE = 'magic_link'
 
 export interface SignInLinkLimits { linksPerHour: number }
 
-/** Makes a link for `userId` and queues its mail, inside the caller's transaction. */
-export async function sendSignInLink (trx: Trx, ctx: ServiceContext, user: { id: string, email: string }, token: string): Promise<void> {
+/** Records a single-use token (magic link or invitation) as its hash, valid for `ttlMs` from now. */
+export async function recordSignInToken (trx: Trx, ctx: ServiceContext, userId: string, purpose: string, token: string, ttlMs: number): Promise<void> {
   const now = ctx.clock.now()
   await insertSignInToken(trx, {
     token_hash: hashSecret(token),
-    user_id: user.id,
-    purpose: PURPOSE,
+    user_id: userId,
+    purpose,
     created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + MAGIC_LINK_TTL_MS).toISOString(),
+    expires_at: new Date(now.getTime() + ttlMs).toISOString(),
     used_at: null
   })
+}
+
+/** Makes a link for `userId` and queues its mail, inside the caller's transaction. */
+export async function sendSignInLink (trx: Trx, ctx: ServiceContext, user: { id: string, email: string }, token: string): Promise<void> {
+  const now = ctx.clock.now()
+  await recordSignInToken(trx, ctx, user.id, PURPOSE, token, MAGIC_LINK_TTL_MS)
   await queueMail(trx, ctx, { template: 'sign-in-link', to: user.email, data: { path: `/sign-in/confirm?token=${token}`, minutes: MAGIC_LINK_TTL_MS / 60000 } })
   await appendAuditEvent(trx, { at: now.toISOString(), type: 'auth.link_sent', actorId: null, rfpId: null, public: false, data: { userId: user.id } })
 }

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Config } from '../../../config.js'
+import { perAccount, perAddress } from '../../sign-in-limits.js'
 import { getAccount, revokeSession } from '../../../services/account.js'
 import { createApiToken, revokeApiToken } from '../../../services/api-tokens.js'
 import { checkSecondFactor } from '../../../services/committee-sign-in.js'
@@ -15,8 +16,8 @@ import { CsrfField } from '../public/sign-in.js'
 export const LocalPath = Type.String({ pattern: '^/(?![/\\\\])[\\x21-\\x7e]*$', maxLength: 500 })
 
 const account: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const rateLimit = { max: config.signIn.attemptsPerWindow, timeWindow: config.signIn.windowMs }
-  const limits = { failuresPerAccount: config.signIn.failuresPerAccount, windowMs: config.signIn.windowMs }
+  const rateLimit = perAddress(config)
+  const limits = perAccount(config)
 
   // Every page here needs someone signed in; a visitor is sent to sign in first.
   app.addHook('preHandler', async (request, reply) => {

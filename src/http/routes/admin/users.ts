@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Config } from '../../../config.js'
+import { perAddress } from '../../sign-in-limits.js'
 import { RFP_ROLES } from '../../../domain/policy.js'
 import { disableUser, enableUser, getUserForAdmin, grantRole, listUsersPage, revokeRole } from '../../../services/admin-users.js'
 import { inviteUser, resendInvitation } from '../../../services/invitations.js'
@@ -18,7 +19,7 @@ const Form = Type.Object({ _csrf: CsrfField }, { additionalProperties: false })
 
 const users: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   const { pageSize, maxPage } = config.limits
-  const rateLimit = { max: config.signIn.attemptsPerWindow, timeWindow: config.signIn.windowMs }
+  const rateLimit = perAddress(config)
 
   app.addHook('preHandler', async (request, reply) => {
     if (request.viewer === null) return await reply.redirect('/sign-in', 303)

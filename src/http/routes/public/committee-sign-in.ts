@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import QRCode from 'qrcode'
 import { Type } from 'typebox'
 import type { Config } from '../../../config.js'
+import { perAccount, perAddress } from '../../sign-in-limits.js'
 import { totpUri } from '../../../domain/second-factor.js'
 import { checkPasswordSignIn, checkSecondFactor, completeTotpEnrolment, newTotpSecret } from '../../../services/committee-sign-in.js'
 import { acceptInvitation, previewInvitation } from '../../../services/invitations.js'
@@ -24,8 +25,8 @@ function isInvalidInput (error: unknown): error is { problems: { path: string, m
 }
 
 const committeeSignIn: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const rateLimit = { max: config.signIn.attemptsPerWindow, timeWindow: config.signIn.windowMs }
-  const limits = { failuresPerAccount: config.signIn.failuresPerAccount, windowMs: config.signIn.windowMs }
+  const rateLimit = perAddress(config)
+  const limits = perAccount(config)
   const now = (): Date => app.ctx.clock.now()
 
   app.get('/invitation', { config: { rateLimit }, schema: { querystring: Type.Object({ token: Token }) } }, async (request, reply) => {

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Config } from '../../../config.js'
+import { perAddress } from '../../sign-in-limits.js'
 import { completeSignIn } from '../../session-sign-in.js'
 import { consumeSignInLink, previewSignInLink, requestSignInLink } from '../../../services/sign-in.js'
 
@@ -9,7 +10,7 @@ export const CsrfField = Type.String({ minLength: 1, maxLength: 200 })
 const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The token from the sign-in link' })
 
 const signIn: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const rateLimit = { max: config.signIn.attemptsPerWindow, timeWindow: config.signIn.windowMs }
+  const rateLimit = perAddress(config)
 
   // Form pages are limited too: each one a visitor without a cookie opens creates a session row for its CSRF secret.
   app.get('/sign-in', { config: { rateLimit } }, async (request, reply) => {

@@ -2,11 +2,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Config } from '../../../config.js'
+import { perAddress } from '../../sign-in-limits.js'
 import { registerVendor } from '../../../services/vendors.js'
 import { CsrfField } from '../public/sign-in.js'
 
 const register: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const rateLimit = { max: config.signIn.attemptsPerWindow, timeWindow: config.signIn.windowMs }
+  const rateLimit = perAddress(config)
   app.get('/vendor/register', { config: { rateLimit } }, async (_request, reply) => {
     return await reply.view('pages/vendor/register.hbs', { title: 'Register your organisation', csrfToken: reply.generateCsrf() })
   })
