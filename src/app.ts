@@ -16,6 +16,10 @@ import views from './http/plugins/views.js'
 import health from './http/routes/health.js'
 import home from './http/routes/public/home.js'
 import rfp from './http/routes/public/rfp.js'
+import feeds from './http/routes/public/feeds.js'
+import committeeRfps from './http/routes/committee/rfps.js'
+import committeeQuestions from './http/routes/committee/questions.js'
+import vendorRfps from './http/routes/vendor/rfps.js'
 import signIn from './http/routes/public/sign-in.js'
 import committeeSignIn from './http/routes/public/committee-sign-in.js'
 import account from './http/routes/account/account.js'
@@ -95,19 +99,25 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
   // Stable across restarts, so the heartbeat table keeps one row per instance rather than one per boot.
   await app.register(health, { instance: `${hostname()}:${config.port}` })
 
+  // Feeds and calendars are polled by programs: no session is read or made for them.
+  await app.register(feeds, { publicUrl: config.publicUrl, siteName: 'Shortlist' })
+
   // Pages live in their own context with sessions: assets and the health check never read a session row.
   await app.register(async (pages) => {
     await pages.register(sessions, { config, random })
     await pages.register(home, { pageSize: config.limits.pageSize, maxPage: config.limits.maxPage })
-    await pages.register(rfp)
+    await pages.register(rfp, { config })
     await pages.register(signIn, { config })
     await pages.register(vendorRegister, { config })
     await pages.register(vendorPortal, { pageSize: config.limits.pageSize })
+    await pages.register(vendorRfps)
+    await pages.register(committeeRfps)
+    await pages.register(committeeQuestions)
     await pages.register(committeeSignIn, { config })
     await pages.register(account, { config })
     await pages.register(adminUsers, { config })
   })
   // The API has no sessions and no cookies: bearer tokens only, so no CSRF to guard against.
-  await app.register(apiV1, { publicUrl: config.publicUrl })
+  await app.register(apiV1, { publicUrl: config.publicUrl, pageSize: config.limits.pageSize, maxPage: config.limits.maxPage })
   return app
 }

@@ -8,6 +8,7 @@ export const ForbiddenError = createError<'SL_FORBIDDEN', 403, [string]>('SL_FOR
 export const StepUpRequiredError = createError<'SL_STEP_UP', 403, [string]>('SL_STEP_UP', '%s', 403)
 export const TooLargeError = createError<'SL_TOO_LARGE', 413, [string]>('SL_TOO_LARGE', '%s', 413)
 export const ConflictError = createError<'SL_CONFLICT', 409, [string]>('SL_CONFLICT', '%s', 409)
+export const TooManyError = createError<'SL_TOO_MANY', 429, [string]>('SL_TOO_MANY', '%s', 429)
 export const InvalidStateError = createError<'SL_INVALID_STATE', 409, [string]>('SL_INVALID_STATE', '%s', 409)
 const InvalidInput = createError<'SL_INVALID_INPUT', 400, [string]>('SL_INVALID_INPUT', '%s', 400)
 

@@ -49,3 +49,17 @@ export async function hasAuditTable (db: Executor): Promise<boolean> {
   const tables = await db.introspection.getTables()
   return tables.some((table) => table.name === 'audit_events')
 }
+
+/** The newest public events of the given types, newest first, of one RFP or of all: what the feeds list. */
+export async function latestPublicEvents (db: Executor, types: readonly string[], rfpId: string | null, limit: number) {
+  let query = db.selectFrom('audit_events').select(['seq', 'at', 'type', 'rfp_id', 'data'])
+    .where('is_public', '=', 1).where('type', 'in', types)
+  if (rfpId !== null) query = query.where('rfp_id', '=', rfpId)
+  const rows = await query.orderBy('seq', 'desc').limit(limit).execute()
+  return rows.map((row) => ({ seq: row.seq, at: row.at, type: row.type, rfpId: row.rfp_id, data: JSON.parse(row.data) as Record<string, unknown> }))
+}
+
+/** When the chain began: the instance's first recorded event. */
+export async function firstAuditEventAt (db: Executor): Promise<string | undefined> {
+  return (await db.selectFrom('audit_events').select('at').where('seq', '=', 1).executeTakeFirst())?.at
+}

@@ -100,6 +100,48 @@ export interface RfpsTable {
   created_at: string
   updated_at: string
   published_at: string | null
+  cancelled_at: ColumnType<string | null, string | null | undefined, string | null>
+  /** Published with the cancellation. */
+  cancel_reason: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface RfpInterestsTable {
+  rfp_id: string
+  organisation_id: string
+  registered_by: string
+  registered_at: string
+}
+
+export interface RfpAcknowledgementsTable {
+  rfp_id: string
+  version: number
+  organisation_id: string
+  acknowledged_by: string
+  acknowledged_at: string
+}
+
+export interface RfpQuestionsTable {
+  id: string
+  rfp_id: string
+  /** unconfirmed (asked by the public, link not yet opened), open, answered, rejected, merged. */
+  status: string
+  asked_by: string | null
+  asker_email: string
+  body: string
+  asked_at: string
+  confirm_token_hash: string | null
+  confirm_expires_at: string | null
+  /** The public number, given when answered. */
+  number: number | null
+  /** The question as published: the owner may reword it, e.g. to drop what would name the asker. */
+  published_question: string | null
+  answer: string | null
+  answered_by: string | null
+  answered_at: string | null
+  /** Why it was rejected, or a note on a merge. */
+  reason: string | null
+  merged_into: string | null
+  updated_at: string
 }
 
 export interface RfpVersionsTable {
@@ -198,11 +240,15 @@ export interface Database {
   rate_limit_hits: RateLimitHitsTable
   stored_files: StoredFilesTable
   stored_file_chunks: StoredFileChunksTable
+  rfp_interests: RfpInterestsTable
+  rfp_acknowledgements: RfpAcknowledgementsTable
+  rfp_questions: RfpQuestionsTable
 }
 
 export type UserRow = Selectable<UsersTable>
 export type RfpRow = Selectable<RfpsTable>
 export type RfpVersionRow = Selectable<RfpVersionsTable>
 export type NewRfpVersion = Insertable<RfpVersionsTable>
+export type RfpQuestionRow = Selectable<RfpQuestionsTable>
 export type AuditEventRow = Selectable<AuditEventsTable>
 export type MailOutboxRow = Selectable<MailOutboxTable>

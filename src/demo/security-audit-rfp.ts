@@ -110,6 +110,23 @@ export function securityAuditRfp (seededAt: Date): RfpDraft {
           { id: 'open-report', name: 'Agrees to the publication of the final report', description: 'A proposal that does not accept publication is not ranked.', kind: 'gate' }
         ]
       }
-    ]
+    ],
+    eligibility: { mode: 'open' },
+    requirements: [
+      { id: 'plan', name: 'Approach and plan', description: 'Your approach and a week-by-week plan.', required: true },
+      { id: 'cvs', name: 'CVs of the proposed team', description: 'Short CVs of the people who will do the work.', required: true },
+      { id: 'example-reports', name: 'Example reports', description: 'One or two earlier reports; public ones are fine.', required: true },
+      { id: 'conflicts', name: 'Conflicts of interest', description: 'Any with Open Harbor Foundation projects.', required: false }
+    ],
+    procedure: {
+      minimumProposals: 2,
+      shortlist: { rule: 'top', count: 2 },
+      tieBreak: 'committee_vote',
+      priceEnvelope: 'after_scoring',
+      consensusTolerance: 2,
+      nearTieMargin: '2',
+      protestWindowDays: 10,
+      amendmentNoticeDays: 7
+    }
   }
 }

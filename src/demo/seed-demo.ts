@@ -1,15 +1,45 @@
 // Seeds the demo through the same service functions people's actions call, with a clock moved through the days.
 import { ManualClock } from '../deps.js'
+import type { UserActor } from '../domain/policy.js'
 import { DAY_MS as DAY } from '../domain/time.js'
 import type { ServiceContext } from '../services/context.js'
+import { amendRfp } from '../services/amendments.js'
 import { isPristine } from '../services/audit.js'
-import { createRfpDraft, publishRfp } from '../services/rfps.js'
+import { askQuestion, answerQuestion, listQuestionsForCommittee } from '../services/questions.js'
+import { acknowledgeAmendment, registerInterest } from '../services/rfp-vendors.js'
+import { createRfpDraft, getRfp, publishRfp } from '../services/rfps.js'
 import { resendInvitation } from '../services/invitations.js'
 import { createUser } from '../services/users.js'
+import { registerVendor } from '../services/vendors.js'
+import { findUserByEmail } from '../db/users.js'
+import { findContact } from '../db/vendors.js'
 import { DEMO_RFP_SLUG, securityAuditRfp } from './security-audit-rfp.js'
 import { InvalidStateError } from '../errors.js'
 
 export interface DemoResult { slug: string }
+
+const HOUR = 60 * 60 * 1000
+
+const DEMO_VENDORS = [
+  { organisation: 'Northwind Assurance', website: 'https://northwind-assurance.example', contactName: 'Ana Lima', email: 'ana@northwind-assurance.example' },
+  { organisation: 'Basalt Security Lab', website: 'https://basalt-lab.example', contactName: 'Kenji Mori', email: 'kenji@basalt-lab.example' }
+]
+
+const QUESTIONS: [vendor: number, question: string, answer: string][] = [
+  [0, 'Is the retest of fixes included in the fixed fee, or should it be priced separately?',
+    'Include the retest in the fixed fee. If you would price a second retest separately, say so in your proposal.'],
+  [1, 'May the audit team run fuzzers against the public transparency log, or only against a local instance?',
+    'Only against a local instance. The public log is operated by others and is out of scope; the maintainers will help you run a local one.'],
+  [0, 'Which Go version and platforms must the findings be reproduced on?',
+    'Go 1.23 on Linux (amd64 and arm64) and macOS (arm64), the platforms Driftwood releases for.']
+]
+
+async function vendorActor (ctx: ServiceContext, email: string): Promise<UserActor> {
+  const user = await findUserByEmail(ctx.db, email)
+  const contact = user === undefined ? undefined : await findContact(ctx.db, user.id)
+  if (user === undefined || contact === undefined) throw new InvalidStateError(`the demo vendor ${email} was not registered`)
+  return { kind: 'user', userId: user.id, isAdmin: false, organisationId: contact.organisationId, hasSecondFactor: false, secondFactorAt: null }
+}
 
 /** Refuses a database in which anything has happened: the demo's back-dated events belong at the start of a chain. */
 export async function seedDemo (ctx: ServiceContext): Promise<DemoResult> {
@@ -17,12 +47,53 @@ export async function seedDemo (ctx: ServiceContext): Promise<DemoResult> {
   const seededAt = ctx.clock.now()
   const clock = new ManualClock(new Date(seededAt.getTime() - 10 * DAY))
   const at = { ...ctx, clock }
+  const day = (days: number, hours = 0): void => { clock.set(new Date(seededAt.getTime() + days * DAY + hours * HOUR)) }
 
   const { id: chairId } = await createUser(at, null, { email: 'chair@driftwood.example', displayName: 'Robin Okafor (working group chair)' })
-  const chair = { kind: 'user' as const, userId: chairId, isAdmin: false, organisationId: null, hasSecondFactor: false, secondFactorAt: null }
-  const { id } = await createRfpDraft(at, chair, securityAuditRfp(seededAt))
-  clock.set(new Date(seededAt.getTime() - 3 * DAY))
+  const chair: UserActor = { kind: 'user', userId: chairId, isAdmin: false, organisationId: null, hasSecondFactor: false, secondFactorAt: null }
+  const draft = securityAuditRfp(seededAt)
+  const { id } = await createRfpDraft(at, chair, draft)
+  day(-3)
   await publishRfp(at, chair, id)
+
+  // Two vendors register and follow the RFP, and ask in the open.
+  day(-3, 2)
+  for (const vendor of DEMO_VENDORS) await registerVendor(at, vendor)
+  const vendors = await Promise.all(DEMO_VENDORS.map(async (v) => await vendorActor(ctx, v.email)))
+  for (const vendor of vendors) await registerInterest(at, vendor, DEMO_RFP_SLUG)
+  for (const [i, [who, question]] of QUESTIONS.entries()) {
+    day(-2, i)
+    await askQuestion(at, vendors[who]!, DEMO_RFP_SLUG, { body: question })
+  }
+
+  // The chair answers, in the order asked.
+  day(-1)
+  const asked = (await listQuestionsForCommittee(at, chair, DEMO_RFP_SLUG)).sort((a, b) => a.asked_at.localeCompare(b.asked_at))
+  for (const [i, question] of asked.entries()) {
+    await answerQuestion(at, chair, DEMO_RFP_SLUG, question.id, { question: question.body, answer: QUESTIONS[i]![2] })
+  }
+
+  // Amendment 2 follows from an answer; both vendors acknowledge it.
+  day(-1, 2)
+  const current = (await getRfp(at, chair, DEMO_RFP_SLUG)).document
+  const deliverables = current.sections.map((s) => s.kind === 'deliverables'
+    ? { ...s, body: `${s.body}\n- The retest of fixes is included in the fixed fee (see answer 1)` }
+    : s)
+  await amendRfp(at, chair, DEMO_RFP_SLUG, { ...current, sections: deliverables }, 'The retest of fixes is part of the fixed fee, as answered to question 1.')
+  day(-1, 5)
+  for (const vendor of vendors) await acknowledgeAmendment(at, vendor, DEMO_RFP_SLUG, 2)
+
+  // Amendment 3 gives bidders a week more; only one vendor has acknowledged it so far.
+  day(0, -2)
+  const second = (await getRfp(at, chair, DEMO_RFP_SLUG)).document
+  const later = (iso: string): string => new Date(Date.parse(iso) + 7 * DAY).toISOString()
+  await amendRfp(at, chair, DEMO_RFP_SLUG, {
+    ...second,
+    schedule: { questionsCloseAt: later(second.schedule.questionsCloseAt), proposalsDueAt: later(second.schedule.proposalsDueAt), decisionExpectedAt: later(second.schedule.decisionExpectedAt) }
+  }, 'Every date moves one week later, so that vendors forming a consortium have time to agree its terms.')
+  day(0, -1)
+  await acknowledgeAmendment(at, vendors[0]!, DEMO_RFP_SLUG, 3)
+
   // Invited today, as an operator would: the invitation lands in the outbox (an .eml file under the data
   // folder by default), and its link, valid for a week, lets whoever runs the demo sign in as the chair.
   await resendInvitation(ctx, null, chairId)

@@ -44,6 +44,14 @@ export type Request =
   | { action: 'user.manage' }
   | { action: 'rfp.view', rfp: RfpResource }
   | { action: 'rfp.publish', rfp: RfpResource }
+  | { action: 'rfp.edit', rfp: RfpResource }
+  | { action: 'rfp.cancel', rfp: RfpResource }
+  | { action: 'rfp.members.manage', rfp: RfpResource }
+  | { action: 'rfp.committee.view', rfp: RfpResource }
+  | { action: 'rfp.questions.answer', rfp: RfpResource }
+  | { action: 'rfp.question.ask', rfp: RfpResource }
+  | { action: 'rfp.interest', rfp: RfpResource }
+  | { action: 'committee.view' }
 
 export type Decision =
   | { allowed: true }
@@ -74,6 +82,24 @@ export function decide (actor: Actor, request: Request, now: Date): Decision {
       return refuse('a draft is visible to its owners and evaluators only')
     case 'rfp.publish':
       return hasRole(actor, request.rfp, 'owner') ? allow : refuse('only an owner of the RFP may publish it')
+    case 'rfp.edit':
+      return hasRole(actor, request.rfp, 'owner') ? allow : refuse('only an owner of the RFP may change it')
+    case 'rfp.cancel':
+      return hasRole(actor, request.rfp, 'owner') ? allow : refuse('only an owner of the RFP may cancel it')
+    case 'rfp.questions.answer':
+      return hasRole(actor, request.rfp, 'owner') ? allow : refuse('only an owner of the RFP answers its questions')
+    case 'rfp.members.manage':
+      return hasRole(actor, request.rfp, 'owner') || (actor.kind === 'user' && actor.isAdmin) ? allow : refuse('only an owner of the RFP or an admin chooses its committee')
+    case 'rfp.committee.view':
+      return hasRole(actor, request.rfp, 'owner') || hasRole(actor, request.rfp, 'evaluator') ? allow : refuse('this page is for the RFP\'s committee')
+    case 'rfp.question.ask':
+      // The public asks too, once it confirms an address; the committee answers rather than asks.
+      if (request.rfp.publishedAt === null) return refuse('the RFP is not published')
+      return hasRole(actor, request.rfp, 'owner') || hasRole(actor, request.rfp, 'evaluator') ? refuse('the committee answers questions rather than asking them') : allow
+    case 'rfp.interest':
+      if (actor.kind === 'anonymous') return refuse('sign in as a vendor first')
+      if (request.rfp.publishedAt === null) return refuse('the RFP is not published')
+      return actor.organisationId !== null ? allow : refuse('interest is registered by vendor contacts')
   }
   if (actor.kind === 'anonymous') return refuse('sign in first')
   switch (request.action) {
@@ -83,6 +109,8 @@ export function decide (actor: Actor, request: Request, now: Date): Decision {
       return actor.organisationId !== null ? allow : refuse('the vendor portal is for vendor contacts')
     case 'account.view':
       return allow
+    case 'committee.view':
+      return actor.organisationId === null ? allow : refuse('the committee pages are for committee members')
     case 'account.token.create':
       return recentSecondFactor(actor, now)
     case 'account.own':

@@ -42,6 +42,41 @@ export const ScheduleSchema = Type.Object({
   decisionExpectedAt: Instant
 }, { additionalProperties: false })
 
+export const EligibilitySchema = Type.Union([
+  Type.Object({ mode: Type.Literal('open') }, { additionalProperties: false }),
+  Type.Object({
+    mode: Type.Literal('invited'),
+    vendors: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 200, uniqueItems: true, description: 'Ids of the invited vendor organisations' })
+  }, { additionalProperties: false })
+])
+
+/** Something a proposal must (or may) contain, e.g. CVs or an example report. */
+export const RequirementSchema = Type.Object({
+  id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$' }),
+  name: Type.String({ minLength: 1, maxLength: 160 }),
+  description: Type.String({ maxLength: 2000 }),
+  required: Type.Boolean()
+}, { additionalProperties: false })
+
+/** The procedure of DESIGN §2, published with the RFP and frozen at publication. */
+export const ProcedureSchema = Type.Object({
+  minimumProposals: Type.Integer({ minimum: 1, maximum: 100 }),
+  shortlist: Type.Union([
+    Type.Object({ rule: Type.Literal('top'), count: Type.Integer({ minimum: 1, maximum: 50 }) }, { additionalProperties: false }),
+    Type.Object({ rule: Type.Literal('min_score'), score: DecimalWeight }, { additionalProperties: false })
+  ]),
+  tieBreak: Type.Enum(['lower_price', 'committee_vote', 'earlier_submission']),
+  /** When the price envelope is opened, for RFPs with a price criterion. */
+  priceEnvelope: Type.Enum(['after_scoring', 'after_shortlist']),
+  /** Score points by which evaluators may differ on a criterion before it is listed for discussion. */
+  consensusTolerance: Type.Integer({ minimum: 0, maximum: 100 }),
+  /** Points of the 0–100 score within which two proposals are flagged as a near tie. */
+  nearTieMargin: DecimalWeight,
+  protestWindowDays: Type.Integer({ minimum: 0, maximum: 90 }),
+  /** An amendment issued closer than this to the deadline moves the deadline to keep this many days. */
+  amendmentNoticeDays: Type.Integer({ minimum: 0, maximum: 60 })
+}, { additionalProperties: false })
+
 export const RfpDraftSchema = Type.Object({
   slug: Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', minLength: 3, maxLength: 80 }),
   title: Type.String({ minLength: 3, maxLength: 200 }),
@@ -49,7 +84,10 @@ export const RfpDraftSchema = Type.Object({
   timeZone: Type.String({ minLength: 1, maxLength: 64 }),
   schedule: ScheduleSchema,
   sections: Type.Array(SectionSchema, { maxItems: 30 }),
-  rounds: Type.Array(RoundSchema, { minItems: 1, maxItems: 5 })
+  rounds: Type.Array(RoundSchema, { minItems: 1, maxItems: 5 }),
+  eligibility: Type.Optional(EligibilitySchema),
+  requirements: Type.Optional(Type.Array(RequirementSchema, { maxItems: 20 })),
+  procedure: Type.Optional(ProcedureSchema)
 }, { additionalProperties: false })
 
 export type Section = Static<typeof SectionSchema>
@@ -57,6 +95,35 @@ export type Criterion = Static<typeof CriterionSchema>
 export type Round = Static<typeof RoundSchema>
 export type Schedule = Static<typeof ScheduleSchema>
 export type RfpDraft = Static<typeof RfpDraftSchema>
+export type Eligibility = Static<typeof EligibilitySchema>
+export type Requirement = Static<typeof RequirementSchema>
+export type Procedure = Static<typeof ProcedureSchema>
+/** A draft with every optional part filled in: what is stored and published. */
+export type RfpDocument = Required<RfpDraft>
+
+export const DEFAULT_PROCEDURE: Procedure = {
+  minimumProposals: 1,
+  shortlist: { rule: 'top', count: 3 },
+  tieBreak: 'committee_vote',
+  priceEnvelope: 'after_scoring',
+  consensusTolerance: 2,
+  nearTieMargin: '1',
+  protestWindowDays: 10,
+  amendmentNoticeDays: 7
+}
+
+/** The document a draft stands for; RFPs stored before eligibility, requirements and procedure existed read the same way. */
+export function withDefaults (draft: RfpDraft): RfpDocument {
+  // Instants are kept as UTC with milliseconds, so that two documents compare equal when they mean the same.
+  const utc = (at: string): string => isInstant(at) ? new Date(at).toISOString() : at
+  return {
+    ...draft,
+    schedule: { questionsCloseAt: utc(draft.schedule.questionsCloseAt), proposalsDueAt: utc(draft.schedule.proposalsDueAt), decisionExpectedAt: utc(draft.schedule.decisionExpectedAt) },
+    eligibility: draft.eligibility ?? { mode: 'open' },
+    requirements: draft.requirements ?? [],
+    procedure: draft.procedure ?? DEFAULT_PROCEDURE
+  }
+}
 
 export const DEFAULT_SCALE = { lo: 1, hi: 5 } as const
 
@@ -111,7 +178,23 @@ export function checkRfpDraft (input: unknown): Problem[] {
     if (!round.criteria.some((criterion) => criterion.kind !== 'gate')) {
       problems.push({ path: `rounds.${r}.criteria`, message: 'a round needs at least one weighted criterion' })
     }
+    if (round.criteria.filter((criterion) => criterion.kind === 'price').length > 1) {
+      problems.push({ path: `rounds.${r}.criteria`, message: 'a round has at most one price criterion' })
+    }
   })
+
+  const requirementIds = new Set<string>()
+  draft.requirements?.forEach((requirement, i) => {
+    if (requirementIds.has(requirement.id)) problems.push({ path: `requirements.${i}.id`, message: `repeats the id ${requirement.id}` })
+    requirementIds.add(requirement.id)
+  })
+  const shortlist = draft.procedure?.shortlist
+  if (shortlist?.rule === 'min_score' && Rational.parseDecimal(shortlist.score).compare(Rational.of(100)) > 0) {
+    problems.push({ path: 'procedure.shortlist.score', message: 'is a score out of 100: it cannot be above 100' })
+  }
+  if (draft.procedure !== undefined && Rational.parseDecimal(draft.procedure.nearTieMargin).compare(Rational.of(100)) > 0) {
+    problems.push({ path: 'procedure.nearTieMargin', message: 'is in points out of 100: it cannot be above 100' })
+  }
   return problems
 }
 

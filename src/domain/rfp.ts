@@ -1,5 +1,5 @@
 // An RFP's stored states and the phase the public sees, computed from state and clock alone.
-import type { Round, Section } from './rfp-document.js'
+import type { RfpDocument } from './rfp-document.js'
 import type { RfpMember } from './policy.js'
 
 export const RFP_STATES = ['draft', 'published', 'opened', 'scoring_closed', 'decided', 'cancelled'] as const
@@ -44,6 +44,7 @@ export interface RfpListing {
   currentVersion: number
   createdBy: string
   publishedAt: string | null
+  cancelledAt: string | null
   title: string
   summary: string
   timeZone: string
@@ -51,8 +52,19 @@ export interface RfpListing {
 }
 
 export interface RfpRecord extends RfpListing {
-  sections: Section[]
-  rounds: Round[]
+  /** The current version's full text, schedule and criteria. */
+  document: RfpDocument
+  cancelReason: string | null
   /** Who holds which role on it: what the policy decides access by. */
   members: RfpMember[]
+}
+
+/** One version as the history shows it. */
+export interface RfpVersion {
+  number: number
+  document: RfpDocument
+  /** Null for version 1; the published reason of each amendment. */
+  reason: string | null
+  createdAt: string
+  frozenAt: string | null
 }

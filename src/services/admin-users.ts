@@ -1,14 +1,14 @@
 // Admins manage people: the list of users, disabling and enabling an account, and per-RFP roles.
 import { revokeApiTokensOfUser } from '../db/api-tokens.js'
-import { lockForTransaction } from '../db/database.js'
 import { deleteSessionsOfUser } from '../db/sessions.js'
-import { countOwners, deleteRfpRole, insertRfpRole, listRolesOfUser } from '../db/rfp-roles.js'
+import { listRolesOfUser } from '../db/rfp-roles.js'
 import { findRfpIdBySlug, listRfpChoices } from '../db/rfps.js'
 import { countUsers, findUserById, listUsers, setUserDisabled } from '../db/users.js'
 import { findContact } from '../db/vendors.js'
 import type { Actor, RfpRole } from '../domain/policy.js'
-import { ConflictError, InvalidStateError, invalidInput, NotFoundError } from '../errors.js'
+import { InvalidStateError, invalidInput, NotFoundError } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
+import { grantRoleIn, revokeRoleIn } from './rfp-members.js'
 import { authorize } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
 
@@ -84,22 +84,12 @@ async function findRfpId (trx: Parameters<typeof findRfpIdBySlug>[0], slug: stri
   return id
 }
 
-async function findCommitteeUser (trx: Parameters<typeof findUserById>[0], userId: string) {
-  const user = await findUserById(trx, userId)
-  if (user === undefined) throw new NotFoundError('no such user')
-  // DESIGN §1: a person may never evaluate an RFP in which their own vendor bids; vendor contacts hold no roles.
-  if (await findContact(trx, userId) !== undefined) throw new InvalidStateError('vendor contacts cannot hold roles on an RFP')
-  return user
-}
-
 export async function grantRole (ctx: ServiceContext, actor: Actor, userId: string, rfpSlug: string, role: RfpRole): Promise<void> {
   authorize(ctx, actor, { action: 'user.manage' })
   const at = nowIso(ctx)
   await ctx.db.transaction().execute(async (trx) => {
-    await findCommitteeUser(trx, userId)
-    const rfpId = await findRfpId(trx, rfpSlug)
-    if (!await insertRfpRole(trx, { rfpId, userId, role, grantedBy: actor.kind === 'user' ? actor.userId : null, at })) return
-    await appendAuditEvent(trx, { at, type: 'role.granted', actorId: actor.kind === 'user' ? actor.userId : null, rfpId, public: false, data: { userId, role } })
+    if (await findUserById(trx, userId) === undefined) throw new NotFoundError('no such user')
+    await grantRoleIn(trx, at, actor.kind === 'user' ? actor.userId : null, await findRfpId(trx, rfpSlug), userId, role)
   })
 }
 
@@ -107,12 +97,6 @@ export async function revokeRole (ctx: ServiceContext, actor: Actor, userId: str
   authorize(ctx, actor, { action: 'user.manage' })
   const at = nowIso(ctx)
   await ctx.db.transaction().execute(async (trx) => {
-    const rfpId = await findRfpId(trx, rfpSlug)
-    // Two admins revoking the last two owners at once must not both succeed.
-    await lockForTransaction(trx, `rfp_roles:${rfpId}`)
-    if (!await deleteRfpRole(trx, rfpId, userId, role)) throw new NotFoundError(`the user is not ${role} of that RFP`)
-    // An RFP without an owner could be published or amended by nobody.
-    if (role === 'owner' && await countOwners(trx, rfpId) === 0) throw new ConflictError('the RFP would have no owner left; grant the role to someone else first')
-    await appendAuditEvent(trx, { at, type: 'role.revoked', actorId: actor.kind === 'user' ? actor.userId : null, rfpId, public: false, data: { userId, role } })
+    await revokeRoleIn(trx, at, actor.kind === 'user' ? actor.userId : null, await findRfpId(trx, rfpSlug), userId, role)
   })
 }

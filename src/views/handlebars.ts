@@ -4,24 +4,13 @@ import { basename, join } from 'node:path'
 import Handlebars from 'handlebars'
 import MarkdownIt from 'markdown-it'
 import { PHASE_LABELS, type RfpPhase } from '../domain/rfp.js'
+import { formatInstant } from '../domain/time.js'
 import { templatesDir } from '../paths.js'
 
 // Raw HTML off: a vendor's or owner's Markdown is shown as text, never run as markup.
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false })
 
-const formats = new Map<string, Intl.DateTimeFormat>()
-
-/** "Tue 8 Dec 2026, 17:00 CET": an instant as people in the RFP's time zone read it. */
-export function formatInstant (iso: string, timeZone: string): string {
-  let format = formats.get(timeZone)
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short'
-    })
-    formats.set(timeZone, format)
-  }
-  return format.format(new Date(iso))
-}
+export { formatInstant }
 
 export function createHandlebars (): typeof Handlebars {
   const hbs = Handlebars.create()

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { DEFAULT_PROCEDURE } from '../../src/domain/rfp-document.js'
 import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import { canonicalHash } from '../../src/domain/canonical-json.js'
 import { ANONYMOUS } from '../../src/domain/policy.js'
@@ -23,8 +24,10 @@ t.test('a draft is stored with an audit event and is visible to its owner only',
   await t.rejects(getRfp(ctx, ANONYMOUS, slug), { statusCode: 404, code: 'SL_NOT_FOUND' })
   const mine = await getRfp(ctx, owner, slug)
   t.equal(mine.phase, 'draft')
-  t.same(mine.rounds, draft.rounds)
-  t.same(mine.sections, draft.sections)
+  t.same(mine.document.rounds, draft.rounds)
+  t.same(mine.document.sections, draft.sections)
+  t.same(mine.document.procedure, DEFAULT_PROCEDURE, 'a draft without a procedure gets the default one')
+  t.same(mine.document.eligibility, { mode: 'open' })
   t.equal((await listPublicRfps(ctx, 1, 10)).total, 0, 'drafts are not listed')
 
   const events = await readAuditEvents(ctx.db, 0, 10)
@@ -60,8 +63,8 @@ t.test('publishing freezes version 1 and appends a public event with the documen
 
   const published = (await readAuditEvents(ctx.db, 0, 10)).find((e) => e.type === 'rfp.published')
   t.ok(published?.public)
-  const document = { slug, version: 1, title: rfp.title, summary: rfp.summary, timeZone: rfp.timeZone, schedule: rfp.schedule, sections: rfp.sections, rounds: rfp.rounds }
-  t.same(published?.data, { slug, version: 1, documentHash: canonicalHash(JSON.parse(JSON.stringify(document))) }, 'anyone can recompute the hash from the published text')
+  const document = { ...rfp.document, version: 1 }
+  t.same(published?.data, { slug, title: rfp.title, version: 1, documentHash: canonicalHash(JSON.parse(JSON.stringify(document))) }, 'anyone can recompute the hash from the published text')
 
   await t.rejects(publishRfp(ctx, owner, id), { statusCode: 409, message: 'the RFP is published, not a draft' })
   t.same((await verifyAuditChain(ctx.db)), { intact: true, count: 3, head: published?.hash }, 'the refused second publication wrote nothing')

@@ -22,6 +22,9 @@ export default fp<ViewsOptions>(async (app, { cache, publicUrl }) => {
     root: templatesDir,
     layout: 'layouts/main.hbs',
     production: cache,
+    // Handlebars indents a partial's output like the line that includes it, which would shift the lines of
+    // Markdown code blocks and diffs shown as preformatted text.
+    options: { compileOptions: { preventIndent: true } },
     defaultContext: { siteName: 'Shortlist', publicUrl }
   })
 }, { name: 'shortlist-views' })

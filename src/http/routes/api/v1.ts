@@ -3,15 +3,11 @@
 import swagger from '@fastify/swagger'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ANONYMOUS, RFP_ROLES } from '../../../domain/policy.js'
+import { RFP_ROLES } from '../../../domain/policy.js'
 import { packageVersion } from '../../../paths.js'
-import { RFP_STATES } from '../../../domain/rfp.js'
 import { describeSelf } from '../../../services/account.js'
-import { getRfp } from '../../../services/rfps.js'
 import bearerAuth from '../../plugins/bearer-auth.js'
-import { SlugParam } from '../public/rfp.js'
-
-const ErrorBody = Type.Object({ statusCode: Type.Integer(), code: Type.String(), error: Type.String(), message: Type.String() })
+import rfpsApi, { ErrorBody } from './rfps.js'
 
 const Me = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -22,23 +18,7 @@ const Me = Type.Object({
   roles: Type.Array(Type.Object({ rfp: Type.String({ description: 'The RFP\'s slug' }), role: Type.Enum(RFP_ROLES) }))
 })
 
-const Rfp = Type.Object({
-  slug: Type.String(),
-  state: Type.Enum(RFP_STATES),
-  phase: Type.String(),
-  version: Type.Integer(),
-  title: Type.String(),
-  summary: Type.String(),
-  timeZone: Type.String(),
-  publishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  schedule: Type.Object({
-    questionsCloseAt: Type.String({ format: 'date-time' }),
-    proposalsDueAt: Type.String({ format: 'date-time' }),
-    decisionExpectedAt: Type.String({ format: 'date-time' })
-  })
-})
-
-const api: FastifyPluginAsyncTypebox<{ publicUrl: string }> = async (app, { publicUrl }) => {
+const api: FastifyPluginAsyncTypebox<{ publicUrl: string, pageSize: number, maxPage: number }> = async (app, { publicUrl, pageSize, maxPage }) => {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -62,17 +42,7 @@ const api: FastifyPluginAsyncTypebox<{ publicUrl: string }> = async (app, { publ
     return await describeSelf(app.ctx, request.viewer)
   })
 
-  app.get('/api/v1/rfps/:slug', {
-    schema: {
-      summary: 'One RFP: published ones for anyone, drafts for their owners and evaluators',
-      security: [{ bearer: [] }, {}],
-      params: Type.Object({ slug: SlugParam }),
-      response: { 200: Rfp, 404: ErrorBody }
-    }
-  }, async (request) => {
-    const rfp = await getRfp(app.ctx, request.viewer?.actor ?? ANONYMOUS, request.params.slug)
-    return { ...rfp, version: rfp.currentVersion }
-  })
+  await app.register(rfpsApi, { pageSize, maxPage })
 }
 
 export default api

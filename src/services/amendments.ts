@@ -1,0 +1,91 @@
+// Amendments: every change after publication is a new numbered version with a reason, mailed to vendors,
+// who acknowledge it before they may submit; and the history of versions with word-level diffs.
+import { lockForTransaction } from '../db/database.js'
+import { advanceVersion, insertRfpVersion, listVersions } from '../db/rfps.js'
+import { organisationNames, vendorAddresses } from '../db/rfp-vendors.js'
+import { checkAmendment } from '../domain/amendment.js'
+import type { Actor, UserActor } from '../domain/policy.js'
+import type { RfpDraft } from '../domain/rfp-document.js'
+import type { RfpVersion } from '../domain/rfp.js'
+import { documentText, wordDiff, type DiffPart } from '../domain/rfp-text.js'
+import { InvalidStateError, NotFoundError, invalidInput } from '../errors.js'
+import { appendAuditEvent } from './audit.js'
+import { authorize } from './authorize.js'
+import { nowIso, type ServiceContext } from './context.js'
+import { queueMail } from './mail.js'
+import { acceptDocument, documentHash, findVisibleRfp, getRfp, mailInvitations } from './rfps.js'
+
+export interface AmendmentResult {
+  version: number
+  /** Set when the deadline moved to keep the notice the RFP promises. */
+  extension: { from: string, to: string } | null
+}
+
+/**
+ * Issues version n+1 of a published RFP. Its registered and invited vendors are mailed and asked to
+ * acknowledge it; vendors invited by this amendment get an invitation.
+ */
+export async function amendRfp (ctx: ServiceContext, actor: UserActor, slug: string, input: RfpDraft, reason: string): Promise<AmendmentResult> {
+  const at = nowIso(ctx)
+  return await ctx.db.transaction().execute(async (trx) => {
+    const rfp = await findVisibleRfp(trx, ctx, actor, slug)
+    authorize(ctx, actor, { action: 'rfp.edit', rfp })
+    if (rfp.state === 'draft') throw new InvalidStateError('the RFP is a draft: edit it directly until it is published')
+    if (rfp.state !== 'published') throw new InvalidStateError(`the RFP is ${rfp.state} and can no longer be amended`)
+    // Amendments take turns per RFP, so two owners amending at once make versions n+1 and n+2, not a 500.
+    await lockForTransaction(trx, `rfps.amend:${rfp.id}`)
+    const document = await acceptDocument(trx, input)
+    const outcome = checkAmendment(rfp.document, document, reason, ctx.clock.now())
+    if (outcome.problems.length > 0) throw invalidInput(outcome.problems)
+
+    const version = rfp.currentVersion + 1
+    await insertRfpVersion(trx, { rfpId: rfp.id, number: version, document: outcome.document, reason: reason.trim(), createdBy: actor.userId, at, frozen: true })
+    if (!await advanceVersion(trx, rfp.id, version, at)) throw new InvalidStateError('the RFP was amended or closed meanwhile: reload it and try again')
+    await appendAuditEvent(trx, {
+      at,
+      type: 'rfp.amended',
+      actorId: actor.userId,
+      rfpId: rfp.id,
+      public: true,
+      data: { slug: rfp.slug, title: outcome.document.title, version, reason: reason.trim(), documentHash: documentHash(outcome.document, version), extension: outcome.extension }
+    })
+
+    const before = rfp.document.eligibility.mode === 'invited' ? rfp.document.eligibility.vendors : []
+    const after = outcome.document.eligibility.mode === 'invited' ? outcome.document.eligibility.vendors : []
+    const newlyInvited = after.filter((id) => !before.includes(id))
+    for (const to of await vendorAddresses(trx, rfp.id, before)) {
+      await queueMail(trx, ctx, {
+        template: 'rfp-amended',
+        to,
+        data: { title: outcome.document.title, version, reason: reason.trim(), path: `/rfps/${rfp.slug}/versions/${version}`, extension: outcome.extension, timeZone: outcome.document.timeZone }
+      })
+    }
+    await mailInvitations(trx, ctx, { ...outcome.document }, newlyInvited)
+    return { version, extension: outcome.extension }
+  })
+}
+
+/** Every version of an RFP the actor may see, oldest first. */
+export async function listRfpVersions (ctx: ServiceContext, actor: Actor, slug: string): Promise<RfpVersion[]> {
+  const rfp = await getRfp(ctx, actor, slug)
+  return await listVersions(ctx.db, rfp.id, rfp.slug)
+}
+
+export interface VersionComparison {
+  from: RfpVersion
+  to: RfpVersion
+  parts: DiffPart[]
+}
+
+/** Two versions and the word-level diff from the first to the second. */
+export async function compareVersions (ctx: ServiceContext, actor: Actor, slug: string, from: number, to: number): Promise<VersionComparison> {
+  const versions = await listRfpVersions(ctx, actor, slug)
+  const older = versions.find((v) => v.number === from)
+  const newer = versions.find((v) => v.number === to)
+  const last = versions.length
+  if (older === undefined) throw new NotFoundError(`there is no version ${from}: the RFP has ${last}`)
+  if (newer === undefined) throw new NotFoundError(`there is no version ${to}: the RFP has ${last}`)
+  const ids = new Set([older, newer].flatMap((v) => v.document.eligibility.mode === 'invited' ? v.document.eligibility.vendors : []))
+  const names = await organisationNames(ctx.db, [...ids])
+  return { from: older, to: newer, parts: wordDiff(documentText(older.document, names), documentText(newer.document, names)) }
+}
