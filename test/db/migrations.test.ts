@@ -4,6 +4,9 @@ import t from 'tap'
 import { sqliteFile } from '../../src/config.js'
 import { openDatabase } from '../../src/db/database.js'
 import { migrateDown, migrateTo, migrateToLatest, migrationStatus } from '../../src/db/migrator.js'
+import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
+import { findRfp } from '../../src/db/rfps.js'
+import { DEFAULT_PROCEDURE, withDefaults } from '../../src/domain/rfp-document.js'
 import { testConfig } from '../helpers/app.js'
 
 const FIRST = '2026_11_29_020000_create_core_tables'
@@ -183,4 +186,54 @@ t.test('2026_11_29_060000_create_rate_limit_hits: from an empty database, and fr
   t.ok((await tables(db)).includes('rate_limit_hits'))
   t.same((await migrateTo(db, ACCOUNTS)).applied, [{ name: RATE_LIMITS, direction: 'Down' }])
   t.notOk((await tables(db)).includes('rate_limit_hits'))
+})
+
+t.test('2026_11_29_080000_create_rfp_lifecycle: from an empty database, and from the previous schema with a published RFP in it', async (t) => {
+  const STORED_FILES = '2026_11_29_070000_create_stored_files'
+  const LIFECYCLE = '2026_11_29_080000_create_rfp_lifecycle'
+  const LIFECYCLE_TABLES = ['rfp_acknowledgements', 'rfp_interests', 'rfp_questions']
+  const empty = openDatabase(testConfig(t))
+  t.teardown(async () => { await empty.destroy() })
+  t.equal((await migrateTo(empty, LIFECYCLE)).error, undefined)
+  for (const name of LIFECYCLE_TABLES) t.ok((await tables(empty)).includes(name), name)
+
+  // An RFP published before eligibility, requirements and procedure existed: its stored content has only
+  // sections and rounds, and it must read as an open RFP with the default procedure.
+  const db = openDatabase(testConfig(t))
+  t.teardown(async () => { await db.destroy() })
+  await migrateTo(db, STORED_FILES)
+  const document = withDefaults(securityAuditRfp(new Date('2026-11-01T00:00:00.000Z')))
+  await db.insertInto('users').values({ id: 'u1', email: 'a@example.org', email_normalized: 'a@example.org', display_name: 'A', is_admin: 0, created_at: 'x' }).execute()
+  await db.insertInto('rfps').values({ id: 'r1', slug: document.slug, state: 'published', current_version: 1, created_by: 'u1', created_at: 'x', updated_at: 'x', published_at: '2026-11-02T00:00:00.000Z' }).execute()
+  await db.insertInto('rfp_versions').values({
+    rfp_id: 'r1',
+    number: 1,
+    title: document.title,
+    summary: document.summary,
+    time_zone: document.timeZone,
+    questions_close_at: document.schedule.questionsCloseAt,
+    proposals_due_at: document.schedule.proposalsDueAt,
+    decision_expected_at: document.schedule.decisionExpectedAt,
+    content: JSON.stringify({ sections: document.sections, rounds: document.rounds }),
+    reason: null,
+    created_by: 'u1',
+    created_at: 'x',
+    frozen_at: '2026-11-02T00:00:00.000Z'
+  }).execute()
+
+  t.same((await migrateTo(db, LIFECYCLE)).applied.map((m) => m.name), [LIFECYCLE])
+  const rfp = await findRfp(db, { id: 'r1' })
+  t.equal(rfp?.state, 'published')
+  t.equal(rfp?.cancelledAt, null)
+  t.equal(rfp?.cancelReason, null)
+  t.same(rfp?.document.eligibility, { mode: 'open' }, 'an RFP from before reads as open to any vendor')
+  t.same(rfp?.document.procedure, DEFAULT_PROCEDURE, 'with the default procedure')
+  t.same(rfp?.document.requirements, [])
+  t.same(rfp?.document.sections, document.sections)
+
+  await db.insertInto('rfp_questions').values({ id: 'q1', rfp_id: 'r1', status: 'open', asked_by: 'u1', asker_email: 'a@example.org', body: 'A question?', asked_at: 'x', updated_at: 'x' }).execute()
+  t.same((await migrateTo(db, STORED_FILES)).applied, [{ name: LIFECYCLE, direction: 'Down' }])
+  t.same(await db.selectFrom('rfps').select(['id', 'state']).execute(), [{ id: 'r1', state: 'published' }], 'down keeps the RFPs')
+  for (const name of LIFECYCLE_TABLES) t.notOk((await tables(db)).includes(name), `${name} dropped`)
+  t.equal((await migrateTo(db, LIFECYCLE)).error, undefined, 'and up again')
 })

@@ -16,8 +16,8 @@ const ACTORS = ['anonymous', 'vendorA', 'vendorB', 'evaluator', 'otherEvaluator'
 type ActorName = typeof ACTORS[number]
 const DRAFT_SLUG = 'second-rfp-draft'
 
-/** How to call a route: the concrete URL and, for forms, the fields (a CSRF token is added). */
-interface Call { url: string, form?: Record<string, string> }
+/** How to call a route: the concrete URL and, for forms, the fields (a CSRF token is added); for the API, the method and JSON body. */
+interface Call { url: string, form?: Record<string, string>, method?: 'GET' | 'POST' | 'PUT' | 'DELETE', json?: unknown }
 type Expect = Record<ActorName, number>
 
 const same = (status: number): Expect => Object.fromEntries(ACTORS.map((a) => [a, status])) as Expect
@@ -26,9 +26,43 @@ const signedIn = (status: number): Expect => ({ ...same(status), anonymous: 303 
 const adminOnly = (status: number): Expect => ({ ...same(403), anonymous: 303, admin: status })
 const committee = (vendors: number, others: number): Expect => ({ anonymous: 303, vendorA: vendors, vendorB: vendors, evaluator: others, otherEvaluator: others, owner: others, admin: others })
 
-// Filled in once the people exist: the user an admin manages, and vendor A's API token.
-const ids = { target: '', vendorAToken: '' }
+// Filled in once the people exist: the user an admin manages, vendor A's API token, two answered demo questions.
+const ids = { target: '', vendorAToken: '', question: '', otherQuestion: '' }
 const A43 = 'A'.repeat(43)
+const DEMO = `/rfps/${DEMO_RFP_SLUG}`
+const DRAFT = `/rfps/${DRAFT_SLUG}`
+const API_DEMO = `/api/v1${DEMO}`
+const API_DRAFT = `/api/v1${DRAFT}`
+
+/** The smallest valid RFP form: what the committee's drafting page posts. */
+const rfpForm = (slug: string): Record<string, string> => ({
+  title: 'An RFP made by the matrix',
+  slug,
+  summary: 'Made to check who may draft.',
+  timeZone: 'UTC',
+  questionsCloseAt: '2026-12-20T17:00',
+  proposalsDueAt: '2027-01-10T17:00',
+  decisionExpectedAt: '2027-02-01T17:00',
+  eligibility: 'open',
+  criterion_round: 'Round 1',
+  criterion_name: 'Quality',
+  criterion_kind: 'scored',
+  criterion_weight: '1',
+  minimumProposals: '1',
+  shortlistRule: 'top',
+  shortlistCount: '3',
+  tieBreak: 'committee_vote',
+  priceEnvelope: 'after_scoring',
+  consensusTolerance: '2',
+  nearTieMargin: '1',
+  protestWindowDays: '10',
+  amendmentNoticeDays: '7'
+})
+/** Only vendor contacts act here; committee members are refused. */
+const vendorsOnly = (status: number, anonymous: number): Expect => ({ ...same(403), anonymous, vendorA: status, vendorB: status })
+/** An RFP's owners act (`owner`); its evaluators are refused (`member`); people who cannot see it get `other`. */
+const ownerOf = (owner: number, member: number, other: number, anonymous: number, memberName: 'evaluator' | 'otherEvaluator'): Expect =>
+  ({ ...same(other), anonymous, [memberName]: member, owner })
 
 const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect }> = {
   'GET /': { call: () => ({ url: '/' }), expect: same(200) },
@@ -74,7 +108,74 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect 
   // The API takes each actor's bearer token, not the session.
   'GET /api/docs': { call: () => ({ url: '/api/docs' }), expect: same(200) },
   'GET /api/v1/me': { call: () => ({ url: '/api/v1/me' }), expect: { ...same(200), anonymous: 401 } },
-  'GET /api/v1/rfps/:slug': { call: () => ({ url: `/api/v1/rfps/${DRAFT_SLUG}` }), expect: { ...same(404), otherEvaluator: 200, owner: 200 } }
+  'GET /api/v1/rfps/:slug': { call: () => ({ url: `/api/v1/rfps/${DRAFT_SLUG}` }), expect: { ...same(404), otherEvaluator: 200, owner: 200 } },
+
+  // The RFP lifecycle, public side. Questions: anyone but the RFP's own committee asks.
+  'GET /rfps/:slug/versions/:n': { call: () => ({ url: `${DEMO}/versions/2` }), expect: same(200) },
+  'GET /rfps/:slug/diff': { call: () => ({ url: `${DEMO}/diff?from=1&to=3` }), expect: same(200) },
+  'GET /rfps/:slug/questions/new': { call: () => ({ url: `${DEMO}/questions/new` }), expect: same(200) },
+  'POST /rfps/:slug/questions': {
+    call: () => ({ url: `${DEMO}/questions`, form: { body: 'Is the matrix allowed to ask this question?', email: 'asker@example.org' } }),
+    expect: { ...same(200), evaluator: 403, owner: 403 }
+  },
+  'GET /rfps/:slug/questions/confirm': { call: () => ({ url: `${DEMO}/questions/confirm?token=${A43}` }), expect: same(404) },
+  'POST /rfps/:slug/questions/confirm': { call: () => ({ url: `${DEMO}/questions/confirm`, form: { token: A43 } }), expect: same(404) },
+  // Feeds are public and show what the public sees: a draft has none.
+  'GET /feed.atom': { call: () => ({ url: '/feed.atom' }), expect: same(200) },
+  'GET /rfps/:slug/feed.atom': { call: () => ({ url: `${DRAFT}/feed.atom` }), expect: same(404) },
+  'GET /rfps/:slug/calendar.ics': { call: () => ({ url: `${DRAFT}/calendar.ics` }), expect: same(404) },
+  'POST /vendor/rfps/:slug/interest': { call: () => ({ url: `/vendor${DEMO}/interest`, form: {} }), expect: vendorsOnly(303, 303) },
+  'POST /vendor/rfps/:slug/acknowledgements': { call: () => ({ url: `/vendor${DEMO}/acknowledgements`, form: { version: '2' } }), expect: vendorsOnly(303, 303) },
+
+  // The committee's pages. Drafts are invisible (404) to whoever holds no role on them, admins included.
+  'GET /committee': { call: () => ({ url: '/committee' }), expect: committee(403, 200) },
+  'GET /committee/rfps/new': { call: () => ({ url: '/committee/rfps/new' }), expect: committee(403, 200) },
+  'POST /committee/rfps': { call: (actor) => ({ url: '/committee/rfps', form: rfpForm(`by-${actor.toLowerCase()}`) }), expect: committee(403, 303) },
+  'GET /committee/rfps/:slug': { call: () => ({ url: `/committee${DRAFT}` }), expect: { ...ownerOf(200, 200, 404, 303, 'otherEvaluator') } },
+  'GET /committee/rfps/:slug/edit': { call: () => ({ url: `/committee${DRAFT}/edit` }), expect: ownerOf(200, 403, 404, 303, 'otherEvaluator') },
+  'POST /committee/rfps/:slug/edit': { call: () => ({ url: `/committee${DRAFT}/edit`, form: rfpForm(DRAFT_SLUG) }), expect: ownerOf(303, 403, 404, 303, 'otherEvaluator') },
+  'GET /committee/rfps/:slug/preview': { call: () => ({ url: `/committee${DRAFT}/preview` }), expect: ownerOf(200, 200, 404, 303, 'otherEvaluator') },
+  // The demo RFP is published already: its owner gets the conflict, everyone else is refused.
+  'POST /committee/rfps/:slug/publish': { call: () => ({ url: `/committee${DEMO}/publish`, form: {} }), expect: ownerOf(409, 403, 403, 303, 'evaluator') },
+  // An empty reason: the owner is told to give one, and the draft stays.
+  'POST /committee/rfps/:slug/cancel': { call: () => ({ url: `/committee${DRAFT}/cancel`, form: { reason: '' } }), expect: ownerOf(400, 403, 404, 303, 'otherEvaluator') },
+  'POST /committee/rfps/:slug/members': { call: () => ({ url: `/committee${DRAFT}/members`, form: { email: 'target@example.org', role: 'evaluator' } }), expect: ownerOf(303, 403, 404, 303, 'otherEvaluator') },
+  'POST /committee/rfps/:slug/members/remove': { call: () => ({ url: `/committee${DRAFT}/members/remove`, form: { user: ids.target, role: 'evaluator' } }), expect: ownerOf(303, 403, 404, 303, 'otherEvaluator') },
+  // The demo's questions are answered: the owner may revise an answer, not reject or merge it.
+  'POST /committee/rfps/:slug/questions/:id/answer': {
+    call: () => ({ url: `/committee${DEMO}/questions/${ids.question}/answer`, form: { question: 'The question, reworded by the matrix?', answer: 'The answer, revised.' } }),
+    expect: ownerOf(303, 403, 403, 303, 'evaluator')
+  },
+  'POST /committee/rfps/:slug/questions/:id/reject': { call: () => ({ url: `/committee${DEMO}/questions/${ids.question}/reject`, form: { reason: 'A duplicate.' } }), expect: ownerOf(409, 403, 403, 303, 'evaluator') },
+  'POST /committee/rfps/:slug/questions/:id/merge': { call: () => ({ url: `/committee${DEMO}/questions/${ids.question}/merge`, form: { into: ids.otherQuestion } }), expect: ownerOf(409, 403, 403, 303, 'evaluator') },
+
+  // The same through the API: writes without a token are 401.
+  'GET /api/v1/rfps': { call: () => ({ url: '/api/v1/rfps' }), expect: same(200) },
+  'POST /api/v1/rfps': { call: (actor) => ({ url: '/api/v1/rfps', method: 'POST', json: { ...securityAuditRfp(T0), slug: `api-by-${actor.toLowerCase()}` } }), expect: { ...committee(403, 201), anonymous: 401 } },
+  'PUT /api/v1/rfps/:slug': { call: () => ({ url: API_DRAFT, method: 'PUT', json: { ...securityAuditRfp(T0), slug: DRAFT_SLUG } }), expect: ownerOf(200, 403, 404, 401, 'otherEvaluator') },
+  'POST /api/v1/rfps/:slug/publish': { call: () => ({ url: `${API_DEMO}/publish`, method: 'POST' }), expect: ownerOf(409, 403, 403, 401, 'evaluator') },
+  'POST /api/v1/rfps/:slug/amendments': { call: () => ({ url: `${API_DEMO}/amendments`, method: 'POST', json: { document: securityAuditRfp(T0), reason: '' } }), expect: ownerOf(400, 403, 403, 401, 'evaluator') },
+  'POST /api/v1/rfps/:slug/cancel': { call: () => ({ url: `${API_DEMO}/cancel`, method: 'POST', json: { reason: '' } }), expect: ownerOf(400, 403, 403, 401, 'evaluator') },
+  'GET /api/v1/rfps/:slug/versions': { call: () => ({ url: `${API_DRAFT}/versions` }), expect: ownerOf(200, 200, 404, 404, 'otherEvaluator') },
+  'GET /api/v1/rfps/:slug/diff': { call: () => ({ url: `${API_DEMO}/diff?from=1&to=2` }), expect: same(200) },
+  'GET /api/v1/rfps/:slug/answers': { call: () => ({ url: `${API_DEMO}/answers` }), expect: same(200) },
+  'POST /api/v1/rfps/:slug/questions': {
+    call: () => ({ url: `${API_DEMO}/questions`, method: 'POST', json: { body: 'May the matrix ask through the API too?' } }),
+    expect: { ...same(201), anonymous: 401, evaluator: 403, owner: 403 }
+  },
+  'GET /api/v1/rfps/:slug/questions': { call: () => ({ url: `${API_DEMO}/questions` }), expect: ownerOf(200, 200, 403, 401, 'evaluator') },
+  'POST /api/v1/rfps/:slug/questions/:id/answer': {
+    call: () => ({ url: `${API_DEMO}/questions/${ids.question}/answer`, method: 'POST', json: { question: 'The question, reworded through the API?', answer: 'Revised again.' } }),
+    expect: ownerOf(200, 403, 403, 401, 'evaluator')
+  },
+  'POST /api/v1/rfps/:slug/questions/:id/reject': { call: () => ({ url: `${API_DEMO}/questions/${ids.question}/reject`, method: 'POST', json: { reason: 'A duplicate.' } }), expect: ownerOf(409, 403, 403, 401, 'evaluator') },
+  'POST /api/v1/rfps/:slug/questions/:id/merge': { call: () => ({ url: `${API_DEMO}/questions/${ids.question}/merge`, method: 'POST', json: { into: ids.otherQuestion } }), expect: ownerOf(409, 403, 403, 401, 'evaluator') },
+  'GET /api/v1/rfps/:slug/standing': { call: () => ({ url: `${API_DEMO}/standing` }), expect: vendorsOnly(200, 401) },
+  'POST /api/v1/rfps/:slug/interest': { call: () => ({ url: `${API_DEMO}/interest`, method: 'POST' }), expect: vendorsOnly(200, 401) },
+  'POST /api/v1/rfps/:slug/acknowledgements': { call: () => ({ url: `${API_DEMO}/acknowledgements`, method: 'POST', json: { version: 2 } }), expect: vendorsOnly(200, 401) },
+  'GET /api/v1/rfps/:slug/vendors': { call: () => ({ url: `${API_DEMO}/vendors` }), expect: ownerOf(200, 200, 403, 401, 'evaluator') },
+  'POST /api/v1/rfps/:slug/members': { call: () => ({ url: `${API_DRAFT}/members`, method: 'POST', json: { email: 'target@example.org', role: 'evaluator' } }), expect: ownerOf(200, 403, 404, 401, 'otherEvaluator') },
+  'DELETE /api/v1/rfps/:slug/members/:userId/:role': { call: () => ({ url: `${API_DRAFT}/members/${ids.target}/evaluator`, method: 'DELETE' }), expect: ownerOf(200, 403, 404, 401, 'otherEvaluator') }
 }
 
 async function visitorOf ({ app, ctx, config }: TestApp, userId: string | undefined): Promise<Visitor> {
@@ -115,6 +216,9 @@ t.test('every route has a row, and every row holds', async (t) => {
     owner: owner.userId,
     admin: admin.userId
   }
+  const answered = await ctx.db.selectFrom('rfp_questions').select('id').where('status', '=', 'answered').orderBy('number').execute()
+  ids.question = answered[0]?.id ?? ''
+  ids.otherQuestion = answered[1]?.id ?? ''
   const vendorAActor = { kind: 'user' as const, userId: users.vendorA ?? '', isAdmin: false, organisationId: 'a', hasSecondFactor: false, secondFactorAt: null }
   ids.vendorAToken = (await createApiToken(ctx, vendorAActor, 'to revoke')).id
   const bearer: Partial<Record<ActorName, string>> = {}
@@ -132,7 +236,8 @@ t.test('every route has a row, and every row holds', async (t) => {
       let status: number
       if (url.startsWith('/api/')) {
         const token = bearer[actor]
-        status = (await visitor.get(url, token === undefined ? {} : { authorization: `Bearer ${token}` })).statusCode
+        const { method = 'GET', json } = call(actor)
+        status = (await test.app.inject({ method, url, headers: token === undefined ? {} : { authorization: `Bearer ${token}` }, ...(json === undefined ? {} : { payload: json as object }) })).statusCode
       } else if (form === undefined) {
         status = (await visitor.get(url)).statusCode
       } else {
