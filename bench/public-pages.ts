@@ -43,7 +43,15 @@ try {
   const baseline = await load(`${origin(plain)}/`)
   console.log(`node ${process.version}, ${duration}s × ${connections} connections per target`)
   console.log(`plain Fastify route        ${baseline.toFixed(0).padStart(7)} req/s   1.00`)
-  for (const [name, path] of [['home page /', '/'], ['RFP page /rfps/:slug', `/rfps/${DEMO_RFP_SLUG}`], ['static /assets/pico.min.css', '/assets/pico.min.css']] as const) {
+  const targets = [
+    ['home page /', '/'],
+    ['RFP page /rfps/:slug', `/rfps/${DEMO_RFP_SLUG}`],
+    ['version with diff', `/rfps/${DEMO_RFP_SLUG}/versions/3`],
+    ['site feed /feed.atom', '/feed.atom'],
+    ['calendar .ics', `/rfps/${DEMO_RFP_SLUG}/calendar.ics`],
+    ['static /assets/pico.min.css', '/assets/pico.min.css']
+  ] as const
+  for (const [name, path] of targets) {
     const rate = await load(`${origin(app)}${path}`)
     console.log(`${name.padEnd(27)}${rate.toFixed(0).padStart(7)} req/s   ${(rate / baseline).toFixed(2)}`)
   }

@@ -7,6 +7,7 @@ import type { Config } from './config.js'
 import { startWorker, type Worker } from './worker.js'
 import { createMailTransport, type MailTransport } from './mail/transport.js'
 import { deliverDueMail } from './services/mail.js'
+import { sweepUnconfirmedQuestions } from './services/questions.js'
 import { sweepSessions } from './services/sessions.js'
 import { sweepOrphanFiles } from './services/stored-files.js'
 import { processSignInRequests } from './services/sign-in.js'
@@ -58,7 +59,7 @@ export async function startServer (config: Config, deps: Partial<AppDeps> & { ma
     intervalMs: config.mail.pollIntervalMs,
     onError: (error) => { app.log.error({ err: error }, 'mail delivery pass failed') }
   }), startWorker({
-    pass: async () => ({ ...await sweepSessions(app.ctx), files: await sweepOrphanFiles(app.ctx) }),
+    pass: async () => ({ ...await sweepSessions(app.ctx), files: await sweepOrphanFiles(app.ctx), questions: await sweepUnconfirmedQuestions(app.ctx) }),
     intervalMs: HOUSEKEEPING_INTERVAL_MS,
     onError: (error) => { app.log.error({ err: error }, 'housekeeping pass failed') }
   }))

@@ -27,10 +27,21 @@ export async function nextQuestionNumber (db: Executor, rfpId: string): Promise<
   return Number(n ?? 0) + 1
 }
 
-/** Questions asked by one address since `since`, whatever became of them: the per-asker limit counts these. */
+/**
+ * Confirmed questions asked by one address since `since`, whatever became of them: the per-asker limit counts
+ * these. Unconfirmed ones do not count, so nobody can use up another's quota by asking in their name.
+ */
 export async function countQuestionsBy (db: Executor, rfpId: string, askerEmail: string, since: string): Promise<number> {
   const { n } = await db.selectFrom('rfp_questions').select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('rfp_id', '=', rfpId).where('asker_email', '=', askerEmail).where('asked_at', '>=', since)
+    .where('rfp_id', '=', rfpId).where('asker_email', '=', askerEmail).where('asked_at', '>=', since).where('status', '!=', 'unconfirmed')
+    .executeTakeFirstOrThrow()
+  return Number(n)
+}
+
+/** Questions to one address still waiting for their confirmation link to be opened. */
+export async function countUnconfirmedFor (db: Executor, rfpId: string, askerEmail: string, now: string): Promise<number> {
+  const { n } = await db.selectFrom('rfp_questions').select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('rfp_id', '=', rfpId).where('asker_email', '=', askerEmail).where('status', '=', 'unconfirmed').where('confirm_expires_at', '>', now)
     .executeTakeFirstOrThrow()
   return Number(n)
 }

@@ -117,6 +117,18 @@ export async function listVersions (db: Executor, rfpId: string, slug: string): 
   return rows.map((row) => ({ number: row.number, document: toDocument(slug, row), reason: row.reason, createdAt: row.created_at, frozenAt: row.frozen_at }))
 }
 
+/** One version with its document; undefined when the RFP has no such version. */
+export async function findVersion (db: Executor, rfpId: string, slug: string, number: number): Promise<RfpVersion | undefined> {
+  const row = await db.selectFrom('rfp_versions').selectAll().where('rfp_id', '=', rfpId).where('number', '=', number).executeTakeFirst()
+  return row === undefined ? undefined : { number: row.number, document: toDocument(slug, row), reason: row.reason, createdAt: row.created_at, frozenAt: row.frozen_at }
+}
+
+/** The history without the documents: what the RFP page lists. */
+export async function listVersionSummaries (db: Executor, rfpId: string): Promise<Omit<RfpVersion, 'document'>[]> {
+  const rows = await db.selectFrom('rfp_versions').select(['number', 'reason', 'created_at', 'frozen_at']).where('rfp_id', '=', rfpId).orderBy('number').execute()
+  return rows.map((row) => ({ number: row.number, reason: row.reason, createdAt: row.created_at, frozenAt: row.frozen_at }))
+}
+
 export async function slugExists (db: Executor, slug: string): Promise<boolean> {
   const row = await db.selectFrom('rfps').select('id').where('slug', '=', slug).executeTakeFirst()
   return row !== undefined

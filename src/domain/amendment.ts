@@ -42,8 +42,13 @@ export function checkAmendment (previous: RfpDocument, next: RfpDocument, reason
   if (next.slug !== previous.slug) problems.push({ path: 'slug', message: `cannot change after publication (it is ${previous.slug})` })
 
   for (const key of Object.keys(SCHEDULE_LABELS) as (keyof typeof SCHEDULE_LABELS)[]) {
-    if (Date.parse(next.schedule[key]) < Date.parse(previous.schedule[key])) {
-      problems.push({ path: `schedule.${key}`, message: `${SCHEDULE_LABELS[key]} can only move later after publication (it is ${new Date(previous.schedule[key]).toISOString()})` })
+    const was = Date.parse(previous.schedule[key])
+    const is = Date.parse(next.schedule[key])
+    if (is < was) {
+      problems.push({ path: `schedule.${key}`, message: `${SCHEDULE_LABELS[key]} can only move later after publication (it is ${new Date(was).toISOString()})` })
+    } else if (is !== was && now.getTime() >= was && key !== 'decisionExpectedAt') {
+      // Reopening a period that has ended would let whoever knew first ask or bid late.
+      problems.push({ path: `schedule.${key}`, message: `${SCHEDULE_LABELS[key]} ended at ${new Date(was).toISOString()}: it cannot be reopened` })
     }
   }
   if (now.getTime() >= Date.parse(previous.schedule.proposalsDueAt) && !same(next.rounds, previous.rounds)) {

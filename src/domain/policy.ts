@@ -78,8 +78,9 @@ function recentSecondFactor (actor: UserActor, now: Date): Decision {
 export function decide (actor: Actor, request: Request, now: Date): Decision {
   switch (request.action) {
     case 'rfp.view':
-      if (request.rfp.publishedAt !== null || hasRole(actor, request.rfp, 'owner') || hasRole(actor, request.rfp, 'evaluator')) return allow
-      return refuse('a draft is visible to its owners and evaluators only')
+      // DESIGN §2: a draft is visible only to its owners; evaluators see the RFP once it is published.
+      if (request.rfp.publishedAt !== null || hasRole(actor, request.rfp, 'owner')) return allow
+      return refuse('a draft is visible to its owners only')
     case 'rfp.publish':
       return hasRole(actor, request.rfp, 'owner') ? allow : refuse('only an owner of the RFP may publish it')
     case 'rfp.edit':
@@ -89,7 +90,9 @@ export function decide (actor: Actor, request: Request, now: Date): Decision {
     case 'rfp.questions.answer':
       return hasRole(actor, request.rfp, 'owner') ? allow : refuse('only an owner of the RFP answers its questions')
     case 'rfp.members.manage':
-      return hasRole(actor, request.rfp, 'owner') || (actor.kind === 'user' && actor.isAdmin) ? allow : refuse('only an owner of the RFP or an admin chooses its committee')
+      if (hasRole(actor, request.rfp, 'owner')) return allow
+      // As on the admin pages: an admin changing roles proves the second factor again.
+      return actor.kind === 'user' && actor.isAdmin ? recentSecondFactor(actor, now) : refuse('only an owner of the RFP or an admin chooses its committee')
     case 'rfp.committee.view':
       return hasRole(actor, request.rfp, 'owner') || hasRole(actor, request.rfp, 'evaluator') ? allow : refuse('this page is for the RFP\'s committee')
     case 'rfp.question.ask':

@@ -8,6 +8,8 @@ export const QUESTION_MAX_LENGTH = 5000
 export const ANSWER_MAX_LENGTH = 20000
 /** Per asker and RFP, over a rolling day: enough for any real bidder, too few to flood the committee. */
 export const QUESTIONS_PER_ASKER_PER_DAY = 10
+/** Confirmation mails waiting at once per address and RFP: a stranger typing someone's address sends at most this many. */
+export const UNCONFIRMED_PER_ADDRESS = 3
 /** How long a member of the public has to open the confirmation link. */
 export const QUESTION_CONFIRM_TTL_MS = 24 * 60 * 60 * 1000
 

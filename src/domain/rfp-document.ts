@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { Rational } from './rational.js'
 import { schemaProblems, type Problem } from './schema-problems.js'
-import { isInstant, isTimeZone } from './time.js'
+import { canonicalTimeZone, isInstant, isTimeZone } from './time.js'
 
 export type { Problem }
 
@@ -118,6 +118,7 @@ export function withDefaults (draft: RfpDraft): RfpDocument {
   const utc = (at: string): string => isInstant(at) ? new Date(at).toISOString() : at
   return {
     ...draft,
+    timeZone: canonicalTimeZone(draft.timeZone) ?? draft.timeZone,
     schedule: { questionsCloseAt: utc(draft.schedule.questionsCloseAt), proposalsDueAt: utc(draft.schedule.proposalsDueAt), decisionExpectedAt: utc(draft.schedule.decisionExpectedAt) },
     eligibility: draft.eligibility ?? { mode: 'open' },
     requirements: draft.requirements ?? [],

@@ -2,14 +2,35 @@
 
 export const DAY_MS = 24 * 60 * 60 * 1000
 
-export function isTimeZone (zone: string): boolean {
+/**
+ * The zone's canonical spelling ("europe/berlin" → "Europe/Berlin"), or undefined when there is no such zone.
+ * Intl also maps current names to the older ones it knows ("Europe/Kyiv" → "Europe/Kiev"); those are kept as
+ * written, so a zone only ever changes by letter case.
+ */
+export function canonicalTimeZone (zone: string): string | undefined {
+  if (zone.length > 64) return undefined
   try {
-    // eslint-disable-next-line no-new
-    new Intl.DateTimeFormat('en', { timeZone: zone })
-    return true
+    const resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone
+    return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone
   } catch {
-    return false
+    return undefined
   }
+}
+
+export function isTimeZone (zone: string): boolean {
+  return canonicalTimeZone(zone) !== undefined
+}
+
+/** Enough for every zone in use; a cache keyed by what people type must not grow without bound. */
+const FORMAT_CACHE_SIZE = 600
+
+/** A formatter from `cache`, made once per zone while the cache has room. */
+export function cachedFormat (cache: Map<string, Intl.DateTimeFormat>, zone: string, make: (zone: string) => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  const found = cache.get(zone)
+  if (found !== undefined) return found
+  const format = make(zone)
+  if (cache.size < FORMAT_CACHE_SIZE) cache.set(zone, format)
+  return format
 }
 
 /** An ISO 8601 text that names a real instant: the format check alone lets "…T23:59:60Z" through. */
@@ -22,13 +43,9 @@ const partsFormats = new Map<string, Intl.DateTimeFormat>()
 type WallClock = [year: number, month: number, day: number, hour: number, minute: number, second: number]
 
 function wallClockParts (ms: number, zone: string): WallClock {
-  let format = partsFormats.get(zone)
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'
-    })
-    partsFormats.set(zone, format)
-  }
+  const format = cachedFormat(partsFormats, zone, (timeZone) => new Intl.DateTimeFormat('en-US', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23'
+  }))
   const value = (type: string): number => Number(format.formatToParts(new Date(ms)).find((p) => p.type === type)?.value)
   return [value('year'), value('month'), value('day'), value('hour'), value('minute'), value('second')]
 }
@@ -58,7 +75,10 @@ export function fromZonedLocal (local: string, zone: string): string | undefined
   const [y, mo, d, h, mi] = [1, 2, 3, 4, 5].map((i) => Number(match[i])) as [number, number, number, number, number]
   const asUtc = Date.UTC(y, mo - 1, d, h, mi)
   if (!Number.isFinite(asUtc)) return undefined
-  const candidates = [asUtc - offsetAt(asUtc - offsetAt(asUtc, zone), zone), asUtc - offsetAt(asUtc, zone), asUtc - offsetAt(asUtc - 3 * 60 * 60 * 1000, zone)]
+  // Every offset the zone uses within a day either side: the instants at which the wall clock reads `local`
+  // are among these, in the repeated hour more than one.
+  const offsets = new Set([-24, -12, -6, -3, 0, 3, 6, 12, 24].map((h) => offsetAt(asUtc + h * 60 * 60 * 1000, zone)))
+  const candidates = [...offsets].map((offset) => asUtc - offset)
   const found = candidates.filter((ms) => toZonedLocal(new Date(ms).toISOString(), zone) === local).sort((a, b) => a - b)[0]
   return found === undefined ? undefined : new Date(found).toISOString()
 }
@@ -67,12 +87,7 @@ const formats = new Map<string, Intl.DateTimeFormat>()
 
 /** "Tue 8 Dec 2026, 17:00 CET": an instant as people in the RFP's time zone read it. */
 export function formatInstant (iso: string, timeZone: string): string {
-  let format = formats.get(timeZone)
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short'
-    })
-    formats.set(timeZone, format)
-  }
-  return format.format(new Date(iso))
+  return cachedFormat(formats, timeZone, (zone) => new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short'
+  })).format(new Date(iso))
 }

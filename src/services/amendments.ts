@@ -1,19 +1,19 @@
 // Amendments: every change after publication is a new numbered version with a reason, mailed to vendors,
 // who acknowledge it before they may submit; and the history of versions with word-level diffs.
-import { lockForTransaction } from '../db/database.js'
-import { advanceVersion, insertRfpVersion, listVersions } from '../db/rfps.js'
+import { advanceVersion, findVersion, insertRfpVersion, listVersionSummaries, listVersions } from '../db/rfps.js'
 import { organisationNames, vendorAddresses } from '../db/rfp-vendors.js'
 import { checkAmendment } from '../domain/amendment.js'
 import type { Actor, UserActor } from '../domain/policy.js'
 import type { RfpDraft } from '../domain/rfp-document.js'
 import type { RfpVersion } from '../domain/rfp.js'
+import { hashSecret } from '../domain/sign-in.js'
 import { documentText, wordDiff, type DiffPart } from '../domain/rfp-text.js'
 import { InvalidStateError, NotFoundError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
 import { authorize } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
-import { acceptDocument, documentHash, findVisibleRfp, getRfp, mailInvitations } from './rfps.js'
+import { acceptDocument, documentHash, findRfpForChange, getRfp, mailInvitations } from './rfps.js'
 
 export interface AmendmentResult {
   version: number
@@ -28,12 +28,11 @@ export interface AmendmentResult {
 export async function amendRfp (ctx: ServiceContext, actor: UserActor, slug: string, input: RfpDraft, reason: string): Promise<AmendmentResult> {
   const at = nowIso(ctx)
   return await ctx.db.transaction().execute(async (trx) => {
-    const rfp = await findVisibleRfp(trx, ctx, actor, slug)
+    // Changes to one RFP take turns, so two owners amending at once make versions n+1 and n+2, not a 500.
+    const rfp = await findRfpForChange(trx, ctx, actor, { slug })
     authorize(ctx, actor, { action: 'rfp.edit', rfp })
     if (rfp.state === 'draft') throw new InvalidStateError('the RFP is a draft: edit it directly until it is published')
     if (rfp.state !== 'published') throw new InvalidStateError(`the RFP is ${rfp.state} and can no longer be amended`)
-    // Amendments take turns per RFP, so two owners amending at once make versions n+1 and n+2, not a 500.
-    await lockForTransaction(trx, `rfps.amend:${rfp.id}`)
     const document = await acceptDocument(trx, input)
     const outcome = checkAmendment(rfp.document, document, reason, ctx.clock.now())
     if (outcome.problems.length > 0) throw invalidInput(outcome.problems)
@@ -71,21 +70,49 @@ export async function listRfpVersions (ctx: ServiceContext, actor: Actor, slug: 
   return await listVersions(ctx.db, rfp.id, rfp.slug)
 }
 
+/** The history without the texts: numbers, reasons and dates, oldest first. */
+export async function listRfpHistory (ctx: ServiceContext, actor: Actor, slug: string) {
+  const rfp = await getRfp(ctx, actor, slug)
+  return await listVersionSummaries(ctx.db, rfp.id)
+}
+
+/** One version of an RFP the actor may see. */
+export async function getRfpVersion (ctx: ServiceContext, actor: Actor, slug: string, number: number): Promise<RfpVersion> {
+  const rfp = await getRfp(ctx, actor, slug)
+  const version = await findVersion(ctx.db, rfp.id, rfp.slug, number)
+  if (version === undefined) throw new NotFoundError(`there is no version ${number}: the RFP has ${rfp.currentVersion}`)
+  return version
+}
+
 export interface VersionComparison {
   from: RfpVersion
   to: RfpVersion
   parts: DiffPart[]
+  /** False when the versions differ too much to be marked word by word. */
+  complete: boolean
+}
+
+// Versions never change once published, so a diff is computed once per pair of texts: repeated requests for
+// a diff cost a hash, not a diff. Keyed by the texts' hashes, so it is right whatever database asked.
+const DIFF_MEMO_SIZE = 200
+const diffMemo = new Map<string, ReturnType<typeof wordDiff>>()
+
+function memoisedDiff (before: string, after: string): ReturnType<typeof wordDiff> {
+  const key = `${hashSecret(before)}:${hashSecret(after)}`
+  const known = diffMemo.get(key)
+  if (known !== undefined) return known
+  const diff = wordDiff(before, after)
+  if (diffMemo.size >= DIFF_MEMO_SIZE) diffMemo.delete(diffMemo.keys().next().value as string)
+  diffMemo.set(key, diff)
+  return diff
 }
 
 /** Two versions and the word-level diff from the first to the second. */
 export async function compareVersions (ctx: ServiceContext, actor: Actor, slug: string, from: number, to: number): Promise<VersionComparison> {
-  const versions = await listRfpVersions(ctx, actor, slug)
-  const older = versions.find((v) => v.number === from)
-  const newer = versions.find((v) => v.number === to)
-  const last = versions.length
-  if (older === undefined) throw new NotFoundError(`there is no version ${from}: the RFP has ${last}`)
-  if (newer === undefined) throw new NotFoundError(`there is no version ${to}: the RFP has ${last}`)
+  // The later one first: /versions/9 of an RFP with 2 versions names 9, not the 8 it would be compared with.
+  const newer = await getRfpVersion(ctx, actor, slug, to)
+  const older = await getRfpVersion(ctx, actor, slug, from)
   const ids = new Set([older, newer].flatMap((v) => v.document.eligibility.mode === 'invited' ? v.document.eligibility.vendors : []))
   const names = await organisationNames(ctx.db, [...ids])
-  return { from: older, to: newer, parts: wordDiff(documentText(older.document, names), documentText(newer.document, names)) }
+  return { from: older, to: newer, ...memoisedDiff(documentText(older.document, names), documentText(newer.document, names)) }
 }

@@ -2,21 +2,22 @@
 // reword, merge duplicates or reject; answers are published by number without the asker's identity.
 import { lockForTransaction, type Trx } from '../db/database.js'
 import {
-  askerAddresses, countQuestionsBy, findQuestion, findQuestionByConfirmToken, insertQuestion, listAnswered, listForCommittee, nextQuestionNumber, updateQuestion
+  askerAddresses, countQuestionsBy, countUnconfirmedFor, deleteUnconfirmedBefore, findQuestion, findQuestionByConfirmToken, insertQuestion, listAnswered, listForCommittee, nextQuestionNumber, updateQuestion
 } from '../db/rfp-questions.js'
 import { vendorAddresses } from '../db/rfp-vendors.js'
 import { findUserById } from '../db/users.js'
 import { isEmailAddress, normalizeEmail } from '../domain/email.js'
 import type { Actor, UserActor } from '../domain/policy.js'
 import {
-  ANSWER_MAX_LENGTH, QUESTION_CONFIRM_TTL_MS, QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTIONS_PER_ASKER_PER_DAY, questionPeriodProblem, textProblems
+  ANSWER_MAX_LENGTH, QUESTION_CONFIRM_TTL_MS, QUESTION_MAX_LENGTH, QUESTION_MIN_LENGTH, QUESTIONS_PER_ASKER_PER_DAY, questionPeriodProblem, textProblems,
+  UNCONFIRMED_PER_ADDRESS
 } from '../domain/questions.js'
 import type { RfpRecord } from '../domain/rfp.js'
 import { hashSecret, isWellFormedToken } from '../domain/sign-in.js'
 import { DAY_MS } from '../domain/time.js'
 import { InvalidStateError, NotFoundError, TooManyError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
-import { authorize } from './authorize.js'
+import { authorize, isAllowed } from './authorize.js'
 import { newId, nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
 import { newSignInToken } from './sign-in.js'
@@ -31,6 +32,10 @@ export interface NewQuestion {
   body: string
   /** For askers who are not signed in: the address the confirmation link goes to. */
   email?: string | undefined
+}
+
+async function lockQuestions (trx: Trx, rfpId: string): Promise<void> {
+  await lockForTransaction(trx, `rfp_questions:${rfpId}`)
 }
 
 function checkAskable (rfp: RfpRecord, now: Date): void {
@@ -86,6 +91,9 @@ export async function askQuestion (ctx: ServiceContext, actor: Actor, slug: stri
       await mailOwners(trx, ctx, rfp)
       return { status: 'open' as const }
     }
+    if (await countUnconfirmedFor(trx, rfp.id, normalizeEmail(email), at) >= UNCONFIRMED_PER_ADDRESS) {
+      throw new TooManyError(`${UNCONFIRMED_PER_ADDRESS} questions from this address are waiting to be confirmed: open the links mailed to it first (they last 24 hours)`)
+    }
     const token = newSignInToken(ctx)
     await insertQuestion(trx, {
       ...base,
@@ -116,7 +124,9 @@ export async function confirmQuestion (ctx: ServiceContext, slug: string, token:
     const question = await findQuestionByConfirmToken(trx, hashSecret(token))
     const rfp = await findVisibleRfp(trx, ctx, { kind: 'anonymous' }, slug)
     if (question === undefined || question.rfp_id !== rfp.id) throw new NotFoundError('this link is not valid for this RFP')
-    checkAskable(rfp, ctx.clock.now())
+    // The question counts as asked when it was typed: a link opened just after the period closed still works.
+    checkAskable(rfp, new Date(question.asked_at))
+    await checkAskerLimit(trx, ctx, rfp.id, question.asker_email)
     if (!await updateQuestion(trx, question.id, ['unconfirmed'], { status: 'open', confirm_token_hash: null, confirm_expires_at: null, updated_at: at })) {
       throw new NotFoundError('this link was used already')
     }
@@ -145,13 +155,14 @@ export async function answerQuestion (ctx: ServiceContext, actor: UserActor, slu
     const rfp = await findVisibleRfp(trx, ctx, actor, slug)
     authorize(ctx, actor, { action: 'rfp.questions.answer', rfp })
     if (rfp.state === 'cancelled') throw new InvalidStateError('the RFP was cancelled')
+    // The committee's handling of one RFP's questions takes turns: numbers are given once each, and a merge
+    // sees the state its target is really in.
+    await lockQuestions(trx, rfp.id)
     const question = await findQuestion(trx, rfp.id, questionId)
     if (question === undefined || question.status === 'unconfirmed') throw new NotFoundError('no such question on this RFP')
     if (question.status !== 'open' && question.status !== 'answered') throw new InvalidStateError(`the question was ${question.status}`)
     if (problems.length > 0) throw invalidInput(problems)
     const revised = question.status === 'answered'
-    // Numbers are given in turn per RFP: two answers at once get two numbers, not one number twice.
-    await lockForTransaction(trx, `rfp_questions.number:${rfp.id}`)
     const number = question.number ?? await nextQuestionNumber(trx, rfp.id)
     const text = { published_question: input.question.trim(), answer: input.answer.trim() }
     const updated = revised
@@ -185,6 +196,7 @@ export async function rejectQuestion (ctx: ServiceContext, actor: UserActor, slu
   await ctx.db.transaction().execute(async (trx) => {
     const rfp = await findVisibleRfp(trx, ctx, actor, slug)
     authorize(ctx, actor, { action: 'rfp.questions.answer', rfp })
+    await lockQuestions(trx, rfp.id)
     const question = await findQuestion(trx, rfp.id, questionId)
     if (question === undefined || question.status === 'unconfirmed') throw new NotFoundError('no such question on this RFP')
     if (problems.length > 0) throw invalidInput(problems.map((p) => ({ ...p, message: p.message === 'cannot be empty' ? 'say why: the asker is told' : p.message })))
@@ -202,6 +214,7 @@ export async function mergeQuestion (ctx: ServiceContext, actor: UserActor, slug
   await ctx.db.transaction().execute(async (trx) => {
     const rfp = await findVisibleRfp(trx, ctx, actor, slug)
     authorize(ctx, actor, { action: 'rfp.questions.answer', rfp })
+    await lockQuestions(trx, rfp.id)
     const question = await findQuestion(trx, rfp.id, questionId)
     if (question === undefined || question.status === 'unconfirmed') throw new NotFoundError('no such question on this RFP')
     const into = intoId === questionId ? undefined : await findQuestion(trx, rfp.id, intoId)
@@ -228,9 +241,18 @@ export async function listPublicAnswers (ctx: ServiceContext, actor: Actor, slug
   return await listAnswered(ctx.db, rfp.id, PUBLIC_LIST_LIMIT)
 }
 
-/** Every confirmed question with its asker, for the committee. */
+/**
+ * Every confirmed question, for the committee. Only owners, who answer and may need to write back, see who
+ * asked: an evaluator who knew which vendor asked what could be swayed before scoring.
+ */
 export async function listQuestionsForCommittee (ctx: ServiceContext, actor: UserActor, slug: string) {
   const rfp = await getRfp(ctx, actor, slug)
   authorize(ctx, actor, { action: 'rfp.committee.view', rfp })
-  return await listForCommittee(ctx.db, rfp.id, COMMITTEE_LIST_LIMIT)
+  const owner = isAllowed(ctx, actor, { action: 'rfp.questions.answer', rfp })
+  return (await listForCommittee(ctx.db, rfp.id, COMMITTEE_LIST_LIMIT)).map((q) => ({ ...q, asker_email: owner ? q.asker_email : null }))
+}
+
+/** Deletes questions whose confirmation link has expired unopened, with the address a stranger may have typed. */
+export async function sweepUnconfirmedQuestions (ctx: ServiceContext): Promise<number> {
+  return await deleteUnconfirmedBefore(ctx.db, nowIso(ctx))
 }

@@ -1,7 +1,7 @@
 // Use cases on an RFP as a whole: drafting, publishing, cancelling, and reading it as its viewer may.
 import { lockForTransaction, type Executor, type Trx } from '../db/database.js'
 import {
-  countPublishedRfps, findRfp, insertRfp, insertRfpVersion, listPublishedRfps, listRfpsOfMember, markCancelled, markPublished,
+  countPublishedRfps, findRfp, findRfpIdBySlug, insertRfp, insertRfpVersion, listPublishedRfps, listRfpsOfMember, markCancelled, markPublished,
   slugExists, updateDraftVersion
 } from '../db/rfps.js'
 import { insertRfpRole } from '../db/rfp-roles.js'
@@ -42,6 +42,17 @@ export async function findVisibleRfp (trx: Executor, ctx: ServiceContext, actor:
   return rfp
 }
 
+/**
+ * An RFP the actor may see, locked for a change until the transaction ends: on PostgreSQL two changes to one
+ * RFP (publish and edit, amend and amend, cancel and publish) take turns and each sees the other's result.
+ */
+export async function findRfpForChange (trx: Trx, ctx: ServiceContext, actor: Actor, by: { slug: string } | { id: string }): Promise<RfpRecord> {
+  const id = 'id' in by ? by.id : await findRfpIdBySlug(trx, by.slug)
+  const rfp = id === undefined ? undefined : (await lockForTransaction(trx, `rfp:${id}`), await findRfp(trx, { id }))
+  if (rfp === undefined || !isAllowed(ctx, actor, { action: 'rfp.view', rfp })) throw new NotFoundError('slug' in by ? `no RFP is published at /rfps/${by.slug}` : 'no such RFP')
+  return rfp
+}
+
 export async function createRfpDraft (ctx: ServiceContext, actor: UserActor, input: RfpDraft): Promise<{ id: string, slug: string }> {
   authorize(ctx, actor, { action: 'rfp.draft' })
   const id = newId(ctx)
@@ -64,9 +75,9 @@ export async function createRfpDraft (ctx: ServiceContext, actor: UserActor, inp
 export async function updateRfpDraft (ctx: ServiceContext, actor: UserActor, slug: string, input: RfpDraft): Promise<{ slug: string }> {
   const at = nowIso(ctx)
   return await ctx.db.transaction().execute(async (trx) => {
-    const rfp = await findVisibleRfp(trx, ctx, actor, slug)
+    const rfp = await findRfpForChange(trx, ctx, actor, { slug })
     authorize(ctx, actor, { action: 'rfp.edit', rfp })
-    if (rfp.state !== 'draft') throw new InvalidStateError('the RFP is published: change it with an amendment')
+    if (rfp.state !== 'draft') throw new InvalidStateError(rfp.state === 'cancelled' ? 'the RFP is cancelled and can no longer be changed' : 'the RFP is published: change it with an amendment')
     const document = await acceptDocument(trx, input)
     if (document.slug !== rfp.slug) {
       await lockForTransaction(trx, `rfps.slug:${document.slug}`)
@@ -98,8 +109,7 @@ export async function mailInvitations (trx: Trx, ctx: ServiceContext, rfp: { slu
 export async function publishRfp (ctx: ServiceContext, actor: UserActor, rfpId: string): Promise<void> {
   const at = nowIso(ctx)
   await ctx.db.transaction().execute(async (trx) => {
-    const rfp = await findRfp(trx, { id: rfpId })
-    if (rfp === undefined || !isAllowed(ctx, actor, { action: 'rfp.view', rfp })) throw new NotFoundError('no such RFP')
+    const rfp = await findRfpForChange(trx, ctx, actor, { id: rfpId })
     authorize(ctx, actor, { action: 'rfp.publish', rfp })
     if (rfp.state !== 'draft') throw new InvalidStateError(`the RFP is ${rfp.state}, not a draft`)
     if (Date.parse(rfp.schedule.questionsCloseAt) <= Date.parse(at)) {
@@ -127,7 +137,7 @@ export async function publishRfp (ctx: ServiceContext, actor: UserActor, rfpId: 
 export async function cancelRfp (ctx: ServiceContext, actor: UserActor, slug: string, reason: string): Promise<void> {
   const at = nowIso(ctx)
   await ctx.db.transaction().execute(async (trx) => {
-    const rfp = await findVisibleRfp(trx, ctx, actor, slug)
+    const rfp = await findRfpForChange(trx, ctx, actor, { slug })
     authorize(ctx, actor, { action: 'rfp.cancel', rfp })
     const problems = textProblems('reason', reason, 1, CANCEL_REASON_MAX_LENGTH)
     if (problems.length > 0) throw invalidInput(problems.map((p) => ({ ...p, message: p.message === 'cannot be empty' ? 'say why the RFP is cancelled: the reason is published' : p.message })))
@@ -166,7 +176,8 @@ export async function listMyRfps (ctx: ServiceContext, actor: UserActor, limit: 
   authorize(ctx, actor, { action: 'committee.view' })
   const now = ctx.clock.now()
   const rows = await listRfpsOfMember(ctx.db, actor.userId, limit)
-  return rows.map((rfp) => ({ ...rfp, phase: phaseOf(rfp.state, rfp.schedule, now) }))
+  // Drafts are their owners' alone (DESIGN §2): an evaluator meets the RFP when it is published.
+  return rows.filter((rfp) => rfp.publishedAt !== null || rfp.roles.includes('owner')).map((rfp) => ({ ...rfp, phase: phaseOf(rfp.state, rfp.schedule, now) }))
 }
 
 /** An RFP the actor may see; one it may not see is reported as missing, so drafts do not leak their slugs. */
@@ -206,10 +217,18 @@ export async function getRfpView (ctx: ServiceContext, actor: Actor, slug: strin
   return { ...rfp, document: await describeDocument(ctx, rfp.document) }
 }
 
-/** The organisations an owner may invite, by name. */
-export async function listInvitableVendors (ctx: ServiceContext, actor: UserActor): Promise<{ id: string, name: string }[]> {
+/** Refuses whoever may not draft RFPs: checked before a drafting form is even read. */
+export function checkMayDraft (ctx: ServiceContext, actor: UserActor): void {
   authorize(ctx, actor, { action: 'rfp.draft' })
-  return await listOrganisations(ctx.db, ORGANISATION_CHOICES)
+}
+
+/** The organisations an owner may invite, by name, always including those already invited. */
+export async function listInvitableVendors (ctx: ServiceContext, actor: UserActor, invited: readonly string[] = []): Promise<{ id: string, name: string }[]> {
+  checkMayDraft(ctx, actor)
+  const listed = await listOrganisations(ctx.db, ORGANISATION_CHOICES)
+  const missing = invited.filter((id) => !listed.some((o) => o.id === id))
+  const names = await organisationNames(ctx.db, missing)
+  return [...listed, ...missing.flatMap((id) => names.has(id) ? [{ id, name: names.get(id) as string }] : [])]
 }
 
 /** An RFP for its edit or amendment form: owners only. */

@@ -108,7 +108,7 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect 
   // The API takes each actor's bearer token, not the session.
   'GET /api/docs': { call: () => ({ url: '/api/docs' }), expect: same(200) },
   'GET /api/v1/me': { call: () => ({ url: '/api/v1/me' }), expect: { ...same(200), anonymous: 401 } },
-  'GET /api/v1/rfps/:slug': { call: () => ({ url: `/api/v1/rfps/${DRAFT_SLUG}` }), expect: { ...same(404), otherEvaluator: 200, owner: 200 } },
+  'GET /api/v1/rfps/:slug': { call: () => ({ url: `/api/v1/rfps/${DRAFT_SLUG}` }), expect: { ...same(404), owner: 200 } },
 
   // The RFP lifecycle, public side. Questions: anyone but the RFP's own committee asks.
   'GET /rfps/:slug/versions/:n': { call: () => ({ url: `${DEMO}/versions/2` }), expect: same(200) },
@@ -127,20 +127,21 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect 
   'POST /vendor/rfps/:slug/interest': { call: () => ({ url: `/vendor${DEMO}/interest`, form: {} }), expect: vendorsOnly(303, 303) },
   'POST /vendor/rfps/:slug/acknowledgements': { call: () => ({ url: `/vendor${DEMO}/acknowledgements`, form: { version: '2' } }), expect: vendorsOnly(303, 303) },
 
-  // The committee's pages. Drafts are invisible (404) to whoever holds no role on them, admins included.
+  // The committee's pages. Drafts are invisible (404) to all but their owners (DESIGN §2): admins, and even
+  // the draft's own evaluator (otherEvaluator), see nothing of one.
   'GET /committee': { call: () => ({ url: '/committee' }), expect: committee(403, 200) },
   'GET /committee/rfps/new': { call: () => ({ url: '/committee/rfps/new' }), expect: committee(403, 200) },
   'POST /committee/rfps': { call: (actor) => ({ url: '/committee/rfps', form: rfpForm(`by-${actor.toLowerCase()}`) }), expect: committee(403, 303) },
-  'GET /committee/rfps/:slug': { call: () => ({ url: `/committee${DRAFT}` }), expect: { ...ownerOf(200, 200, 404, 303, 'otherEvaluator') } },
-  'GET /committee/rfps/:slug/edit': { call: () => ({ url: `/committee${DRAFT}/edit` }), expect: ownerOf(200, 403, 404, 303, 'otherEvaluator') },
-  'POST /committee/rfps/:slug/edit': { call: () => ({ url: `/committee${DRAFT}/edit`, form: rfpForm(DRAFT_SLUG) }), expect: ownerOf(303, 403, 404, 303, 'otherEvaluator') },
-  'GET /committee/rfps/:slug/preview': { call: () => ({ url: `/committee${DRAFT}/preview` }), expect: ownerOf(200, 200, 404, 303, 'otherEvaluator') },
+  'GET /committee/rfps/:slug': { call: () => ({ url: `/committee${DRAFT}` }), expect: { ...ownerOf(200, 404, 404, 303, 'otherEvaluator') } },
+  'GET /committee/rfps/:slug/edit': { call: () => ({ url: `/committee${DRAFT}/edit` }), expect: ownerOf(200, 404, 404, 303, 'otherEvaluator') },
+  'POST /committee/rfps/:slug/edit': { call: () => ({ url: `/committee${DRAFT}/edit`, form: rfpForm(DRAFT_SLUG) }), expect: ownerOf(303, 404, 404, 303, 'otherEvaluator') },
+  'GET /committee/rfps/:slug/preview': { call: () => ({ url: `/committee${DRAFT}/preview` }), expect: ownerOf(200, 404, 404, 303, 'otherEvaluator') },
   // The demo RFP is published already: its owner gets the conflict, everyone else is refused.
   'POST /committee/rfps/:slug/publish': { call: () => ({ url: `/committee${DEMO}/publish`, form: {} }), expect: ownerOf(409, 403, 403, 303, 'evaluator') },
   // An empty reason: the owner is told to give one, and the draft stays.
-  'POST /committee/rfps/:slug/cancel': { call: () => ({ url: `/committee${DRAFT}/cancel`, form: { reason: '' } }), expect: ownerOf(400, 403, 404, 303, 'otherEvaluator') },
-  'POST /committee/rfps/:slug/members': { call: () => ({ url: `/committee${DRAFT}/members`, form: { email: 'target@example.org', role: 'evaluator' } }), expect: ownerOf(303, 403, 404, 303, 'otherEvaluator') },
-  'POST /committee/rfps/:slug/members/remove': { call: () => ({ url: `/committee${DRAFT}/members/remove`, form: { user: ids.target, role: 'evaluator' } }), expect: ownerOf(303, 403, 404, 303, 'otherEvaluator') },
+  'POST /committee/rfps/:slug/cancel': { call: () => ({ url: `/committee${DRAFT}/cancel`, form: { reason: '' } }), expect: ownerOf(400, 404, 404, 303, 'otherEvaluator') },
+  'POST /committee/rfps/:slug/members': { call: () => ({ url: `/committee${DRAFT}/members`, form: { email: 'target@example.org', role: 'evaluator' } }), expect: ownerOf(303, 404, 404, 303, 'otherEvaluator') },
+  'POST /committee/rfps/:slug/members/remove': { call: () => ({ url: `/committee${DRAFT}/members/remove`, form: { user: ids.target, role: 'evaluator' } }), expect: ownerOf(303, 404, 404, 303, 'otherEvaluator') },
   // The demo's questions are answered: the owner may revise an answer, not reject or merge it.
   'POST /committee/rfps/:slug/questions/:id/answer': {
     call: () => ({ url: `/committee${DEMO}/questions/${ids.question}/answer`, form: { question: 'The question, reworded by the matrix?', answer: 'The answer, revised.' } }),
@@ -152,11 +153,11 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect 
   // The same through the API: writes without a token are 401.
   'GET /api/v1/rfps': { call: () => ({ url: '/api/v1/rfps' }), expect: same(200) },
   'POST /api/v1/rfps': { call: (actor) => ({ url: '/api/v1/rfps', method: 'POST', json: { ...securityAuditRfp(T0), slug: `api-by-${actor.toLowerCase()}` } }), expect: { ...committee(403, 201), anonymous: 401 } },
-  'PUT /api/v1/rfps/:slug': { call: () => ({ url: API_DRAFT, method: 'PUT', json: { ...securityAuditRfp(T0), slug: DRAFT_SLUG } }), expect: ownerOf(200, 403, 404, 401, 'otherEvaluator') },
+  'PUT /api/v1/rfps/:slug': { call: () => ({ url: API_DRAFT, method: 'PUT', json: { ...securityAuditRfp(T0), slug: DRAFT_SLUG } }), expect: ownerOf(200, 404, 404, 401, 'otherEvaluator') },
   'POST /api/v1/rfps/:slug/publish': { call: () => ({ url: `${API_DEMO}/publish`, method: 'POST' }), expect: ownerOf(409, 403, 403, 401, 'evaluator') },
   'POST /api/v1/rfps/:slug/amendments': { call: () => ({ url: `${API_DEMO}/amendments`, method: 'POST', json: { document: securityAuditRfp(T0), reason: '' } }), expect: ownerOf(400, 403, 403, 401, 'evaluator') },
   'POST /api/v1/rfps/:slug/cancel': { call: () => ({ url: `${API_DEMO}/cancel`, method: 'POST', json: { reason: '' } }), expect: ownerOf(400, 403, 403, 401, 'evaluator') },
-  'GET /api/v1/rfps/:slug/versions': { call: () => ({ url: `${API_DRAFT}/versions` }), expect: ownerOf(200, 200, 404, 404, 'otherEvaluator') },
+  'GET /api/v1/rfps/:slug/versions': { call: () => ({ url: `${API_DRAFT}/versions` }), expect: ownerOf(200, 404, 404, 404, 'otherEvaluator') },
   'GET /api/v1/rfps/:slug/diff': { call: () => ({ url: `${API_DEMO}/diff?from=1&to=2` }), expect: same(200) },
   'GET /api/v1/rfps/:slug/answers': { call: () => ({ url: `${API_DEMO}/answers` }), expect: same(200) },
   'POST /api/v1/rfps/:slug/questions': {
@@ -174,8 +175,8 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect 
   'POST /api/v1/rfps/:slug/interest': { call: () => ({ url: `${API_DEMO}/interest`, method: 'POST' }), expect: vendorsOnly(200, 401) },
   'POST /api/v1/rfps/:slug/acknowledgements': { call: () => ({ url: `${API_DEMO}/acknowledgements`, method: 'POST', json: { version: 2 } }), expect: vendorsOnly(200, 401) },
   'GET /api/v1/rfps/:slug/vendors': { call: () => ({ url: `${API_DEMO}/vendors` }), expect: ownerOf(200, 200, 403, 401, 'evaluator') },
-  'POST /api/v1/rfps/:slug/members': { call: () => ({ url: `${API_DRAFT}/members`, method: 'POST', json: { email: 'target@example.org', role: 'evaluator' } }), expect: ownerOf(200, 403, 404, 401, 'otherEvaluator') },
-  'DELETE /api/v1/rfps/:slug/members/:userId/:role': { call: () => ({ url: `${API_DRAFT}/members/${ids.target}/evaluator`, method: 'DELETE' }), expect: ownerOf(200, 403, 404, 401, 'otherEvaluator') }
+  'POST /api/v1/rfps/:slug/members': { call: () => ({ url: `${API_DRAFT}/members`, method: 'POST', json: { email: 'target@example.org', role: 'evaluator' } }), expect: ownerOf(200, 404, 404, 401, 'otherEvaluator') },
+  'DELETE /api/v1/rfps/:slug/members/:userId/:role': { call: () => ({ url: `${API_DRAFT}/members/${ids.target}/evaluator`, method: 'DELETE' }), expect: ownerOf(200, 404, 404, 401, 'otherEvaluator') }
 }
 
 async function visitorOf ({ app, ctx, config }: TestApp, userId: string | undefined): Promise<Visitor> {

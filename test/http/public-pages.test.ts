@@ -11,7 +11,7 @@ t.test('the home page lists the published demo RFP with its phase and deadline',
   t.match(res.body, `<a href="/rfps/${DEMO_RFP_SLUG}">Independent security audit of Driftwood 2.0</a>`)
   t.match(res.body, 'Open for questions')
   // Due 17:00 UTC on the 25th day after seeding: 18:00 in Amsterdam in winter.
-  t.match(res.body, '<time datetime="2026-12-26T17:00:00.000Z">Sat, 26 Dec 2026, 18:00 CET</time>')
+  t.match(res.body, '<time datetime="2027-01-02T17:00:00.000Z">Sat, 2 Jan 2027, 18:00 CET</time>')
 })
 
 t.test('with no RFPs the home page says so', async (t) => {
@@ -27,7 +27,7 @@ t.test('the RFP page shows title, summary, schedule in its time zone, sections a
   t.equal(res.statusCode, 200)
   t.match(res.body, '<h1>Independent security audit of Driftwood 2.0</h1>')
   t.match(res.body, 'Schedule, in Europe/Amsterdam')
-  t.match(res.body, '<th scope="row">Questions close</th><td><time datetime="2026-12-12T17:00:00.000Z">Sat, 12 Dec 2026, 18:00 CET</time>')
+  t.match(res.body, '<th scope="row">Questions close</th><td><time datetime="2026-12-19T17:00:00.000Z">Sat, 19 Dec 2026, 18:00 CET</time>')
   t.match(res.body, '<h2>Focus areas</h2>')
   t.match(res.body, '<strong>Verification bypass</strong>', 'Markdown is rendered')
   t.match(res.body, '<code>driftwood/verify</code>')

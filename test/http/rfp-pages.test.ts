@@ -274,6 +274,11 @@ t.test('an owner drafts through the form, previews, publishes, amends with a rea
   t.match(noReason.body, 'value="2027-01-19T12:00"')
   t.equal(await rfpVersions(ctx), before, 'no version was made')
 
+  const unchanged = await submit(visitor, `/committee/rfps/${SLUG}/edit`, await amendmentFields(visitor, (f) => setField(f, 'reason', 'Nothing, really.')))
+  t.equal(unchanged.statusCode, 400, 'the form as shown, sent back unchanged, changes nothing')
+  t.match(unchanged.body, '<strong>The amendment</strong>: nothing changed')
+  t.equal(await rfpVersions(ctx), before)
+
   const earlier = await submit(visitor, `/committee/rfps/${SLUG}/edit`, await amendmentFields(visitor, (f) => setField(change('Sooner, please.')(f), 'proposalsDueAt', '2027-01-05T12:00')))
   t.equal(earlier.statusCode, 400, 'a deadline is not shortened after publication')
   t.match(earlier.body, '<strong>Proposals due</strong>: the proposal deadline can only move later after publication')
@@ -379,6 +384,10 @@ t.test('a refused form comes back filled in with each problem named by its label
   t.match(headless, /<li><strong>Section 1, heading<\/strong>: [^<]+<\/li>/)
   t.match(headless, 'A section with text and no heading.')
 
+  const noneInvited = await refused({ eligibility: 'invited' })
+  t.match(noneInvited, /<li><strong>(Invited vendors|Who may bid)<\/strong>: [^<]+<\/li>/)
+  t.match(noneInvited, 'name="eligibility" value="invited" checked', 'the choice is kept')
+
   t.equal(await rfpCount(ctx), 0, 'nothing was created')
 
   t.equal((await draftThroughForm(visitor)).statusCode, 303)
@@ -407,7 +416,7 @@ t.test('committee pages are for the committee, and every form needs its CSRF tok
   const stranger = new Visitor(app, '203.0.113.99')
   const strangersToken = await stranger.csrfFrom('/sign-in')
   t.equal((await submit(owner, '/committee/rfps', newRfpForm(strangersToken, { slug: 'other-session' }))).statusCode, 403, 'another session\'s token')
-  t.equal((await owner.post(`/committee/rfps/still-a-draft/publish`, { _csrf: 'forged-token' })).statusCode, 403)
+  t.equal((await owner.post('/committee/rfps/still-a-draft/publish', { _csrf: 'forged-token' })).statusCode, 403)
   t.equal(await rfpCount(ctx), 2, 'nothing was created')
   t.equal((await app.inject('/rfps/still-a-draft')).statusCode, 404, 'nor published')
 
@@ -595,7 +604,7 @@ t.test('a question that is empty, without a good address, or too late is refused
   t.notMatch((await app.inject(`/rfps/${SLUG}`)).body, '/questions/new', 'the page offers no more questions')
 })
 
-t.test('a confirmation link opened after the question period closed is refused', async (t) => {
+t.test('a question asked in time counts even when its link is opened just after the question period closed', async (t) => {
   const test = await buildTestApp(t)
   const { app, ctx } = test
   const { visitor: owner } = await signInOwner(test)
@@ -604,15 +613,18 @@ t.test('a confirmation link opened after the question period closed is refused',
   const asker = new Visitor(app, '203.0.113.32')
   ctx.clock.set(new Date('2026-12-15T15:30:00.000Z'))
   const fields = formFields((await asker.get(`/rfps/${SLUG}/questions/new`)).body, `/rfps/${SLUG}/questions`)
-  t.equal((await submit(asker, `/rfps/${SLUG}/questions`, setField(setField(fields, 'body', 'Asked just in time, confirmed too late?'), 'email', 'late@example.net'))).statusCode, 200)
+  t.equal((await submit(asker, `/rfps/${SLUG}/questions`, setField(setField(fields, 'body', 'Asked just in time, confirmed a little later?'), 'email', 'late@example.net'))).statusCode, 200)
   const mail = await ctx.db.selectFrom('mail_outbox').select('text_body').where('template', '=', 'question-confirm').executeTakeFirstOrThrow()
   const path = /\/rfps\/[a-z0-9-]+\/questions\/confirm\?token=[A-Za-z0-9_-]{43}/.exec(mail.text_body)?.[0] ?? ''
   ctx.clock.set(new Date('2026-12-15T16:30:00.000Z'))
   const page = await asker.get(path)
   t.equal(page.statusCode, 200)
   const confirmed = await submit(asker, `/rfps/${SLUG}/questions/confirm`, formFields(page.body, `/rfps/${SLUG}/questions/confirm`))
-  t.equal(confirmed.statusCode, 400)
-  t.match(confirmed.body, 'the question period closed on Tue, 15 Dec 2026, 17:00 CET')
+  t.equal(confirmed.statusCode, 200)
+  t.match(confirmed.body, '<h1>Question sent</h1>')
+  t.equal((await ctx.db.selectFrom('rfp_questions').select('status').executeTakeFirstOrThrow()).status, 'open')
+  ctx.clock.set(new Date('2026-12-16T16:00:00.000Z'))
+  t.equal((await asker.get(path)).statusCode, 404, 'a used link shows nothing')
 })
 
 t.test('malformed slugs, ids and tokens are refused before anything is looked up', async (t) => {
@@ -681,4 +693,53 @@ t.test('titles and questions with markup are shown as text', async (t) => {
   t.notMatch(answered.body, '<img src=x')
   t.notMatch(answered.body, 'ada@acme.example')
   t.equal((await ctx.db.selectFrom('rfp_questions').select('status').executeTakeFirstOrThrow()).status, 'answered')
+})
+
+t.test('the owner rejects, merges and revises from the committee page; the public page shows only answers', async (t) => {
+  const test = await buildTestApp(t)
+  const { app, ctx } = test
+  const { visitor: owner } = await signInOwner(test)
+  await draftThroughForm(owner)
+  await publishThroughPage(owner)
+  const vendor = await signInVendor(test)
+  for (const body of ['Is the signing service in scope?', 'Is the signing server part of the audit?', 'Who are the other bidders?']) {
+    const page = await vendor.get(`/rfps/${SLUG}/questions/new`)
+    t.equal((await submit(vendor, `/rfps/${SLUG}/questions`, setField(formFields(page.body, `/rfps/${SLUG}/questions`), 'body', body))).statusCode, 200)
+  }
+  const idOf = (html: string, body: string): string => /questions\/([0-9a-f-]{36})\//.exec(html.split('<article class="question').find((block) => block.includes(`<blockquote>${body}</blockquote>`)) ?? '')?.[1] ?? ''
+  let page = (await owner.get(`/committee/rfps/${SLUG}`)).body
+  const first = idOf(page, 'Is the signing service in scope?')
+  const second = idOf(page, 'Is the signing server part of the audit?')
+  const third = idOf(page, 'Who are the other bidders?')
+  t.equal(new Set([first, second, third]).size, 3, 'three questions, each with its form')
+
+  t.equal((await submit(owner, `/committee/rfps/${SLUG}/questions/${first}/answer`, setField(formFields(page, `/committee/rfps/${SLUG}/questions/${first}/answer`), 'answer', 'Yes, it is.'))).statusCode, 303)
+  page = (await owner.get(`/committee/rfps/${SLUG}`)).body
+  const mergeForm = new RegExp(`action="/committee/rfps/${SLUG}/questions/${second}/merge"[^]*?</select>`).exec(page)?.[0] ?? ''
+  const offered = [...mergeForm.matchAll(/<option value="([0-9a-f-]{36})">/g)].map((m) => m[1])
+  t.same(offered.sort(), [first, third].sort(), 'the other open or answered questions are offered, not the question itself')
+  t.match(mergeForm, `<option value="${first}">Question 1: Is the signing service in scope?</option>`)
+  const merge = setField(formFields(page, `/committee/rfps/${SLUG}/questions/${second}/merge`), 'into', first)
+  t.equal((await submit(owner, `/committee/rfps/${SLUG}/questions/${second}/merge`, merge)).statusCode, 303)
+  const reject = formFields(page, `/committee/rfps/${SLUG}/questions/${third}/reject`)
+  t.equal((await submit(owner, `/committee/rfps/${SLUG}/questions/${third}/reject`, setField(reject, 'reason', ''))).statusCode, 400, 'a rejection needs a reason')
+  t.equal((await submit(owner, `/committee/rfps/${SLUG}/questions/${third}/reject`, setField(reject, 'reason', 'Bidders are not named before the decision.'))).statusCode, 303)
+
+  page = (await owner.get(`/committee/rfps/${SLUG}`)).body
+  t.match(page, 'merged · asked')
+  t.match(page, '<strong>Rejected:</strong> Bidders are not named before the decision.')
+  const revise = formFields(page, `/committee/rfps/${SLUG}/questions/${first}/answer`)
+  t.same(valuesOf(revise, 'answer'), ['Yes, it is.'], 'the revision form holds the published answer')
+  ctx.clock.advance(60 * 60 * 1000)
+  t.equal((await submit(owner, `/committee/rfps/${SLUG}/questions/${first}/answer`, setField(revise, 'answer', 'Yes, the signing service and its server.'))).statusCode, 303)
+
+  const publicPage = (await app.inject(`/rfps/${SLUG}`)).body
+  t.equal([...publicPage.matchAll(/<h3>Question \d+<\/h3>/g)].length, 1, 'one answer')
+  t.match(publicPage, 'Yes, the signing service and its server.')
+  t.match(publicPage, ', revised ')
+  t.notMatch(publicPage, 'Who are the other bidders?')
+  t.notMatch(publicPage, 'Bidders are not named')
+  t.notMatch(publicPage, 'signing server part of the audit')
+  const mails = await ctx.db.selectFrom('mail_outbox').select(['template', 'to_address']).where('template', 'in', ['question-answered', 'question-rejected']).orderBy('created_at').execute()
+  t.same(mails.map((m) => m.template).sort(), ['question-answered', 'question-answered', 'question-rejected'], 'the asker hears of the answer, the merge and the rejection; a revision is mailed to registered vendors only')
 })

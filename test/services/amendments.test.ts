@@ -152,25 +152,25 @@ t.test('a refused amendment writes nothing and names the problem', async (t) => 
   const before = await snapshot(ctx, id)
   const changed = withSummary(draft, 'Changed.')
 
-  const cases: [string, () => Promise<unknown>, object][] = [
+  const cases: [string, () => Promise<unknown>, { code: string, [key: string]: unknown }][] = [
     ['an empty reason', () => amendRfp(ctx, owner, slug, changed, '   '),
       { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'reason', message: 'say why the RFP is amended: the reason is published with it' }] }],
     ['a reason too long', () => amendRfp(ctx, owner, slug, changed, 'x'.repeat(2001)),
-      { statusCode: 400, problems: [{ path: 'reason', message: 'must be at most 2000 characters' }] }],
+      { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'reason', message: 'must be at most 2000 characters' }] }],
     ['an earlier deadline', () => amendRfp(ctx, owner, slug, { ...changed, schedule: { ...draft.schedule, proposalsDueAt: new Date(Date.parse(draft.schedule.proposalsDueAt) - DAY_MS).toISOString() } }, 'Sooner'),
-      { statusCode: 400, problems: [{ path: 'schedule.proposalsDueAt', message: `the proposal deadline can only move later after publication (it is ${draft.schedule.proposalsDueAt})` }] }],
+      { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'schedule.proposalsDueAt', message: `the proposal deadline can only move later after publication (it is ${draft.schedule.proposalsDueAt})` }] }],
     ['questions closing earlier', () => amendRfp(ctx, owner, slug, { ...changed, schedule: { ...draft.schedule, questionsCloseAt: new Date(Date.parse(draft.schedule.questionsCloseAt) - 1000).toISOString() } }, 'Sooner'),
-      { statusCode: 400, problems: [{ path: 'schedule.questionsCloseAt', message: /the question period can only move later/ }] }],
+      { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'schedule.questionsCloseAt', message: /the question period can only move later/ }] }],
     ['nothing changed', () => amendRfp(ctx, owner, slug, draft, 'No reason really'),
-      { statusCode: 400, problems: [{ path: '', message: /^nothing changed/ }] }],
+      { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: '', message: /^nothing changed/ }] }],
     ['a new slug', () => amendRfp(ctx, owner, slug, { ...changed, slug: 'another-slug' }, 'Rename'),
-      { statusCode: 400, problems: [{ path: 'slug', message: `cannot change after publication (it is ${slug})` }] }],
+      { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'slug', message: `cannot change after publication (it is ${slug})` }] }],
     ['a new procedure', () => amendRfp(ctx, owner, slug, { ...changed, procedure: { ...draft.procedure!, minimumProposals: 3 } }, 'Stricter'),
-      { statusCode: 400, problems: [{ path: 'procedure', message: 'the procedure is frozen at publication' }] }],
+      { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'procedure', message: 'the procedure is frozen at publication' }] }],
     ['restricting an open RFP', () => amendRfp(ctx, owner, slug, { ...changed, eligibility: { mode: 'invited', vendors: [a.organisationId] } }, 'Fewer'),
-      { statusCode: 400, problems: [{ path: 'eligibility', message: /cannot be restricted/ }] }],
+      { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'eligibility', message: /cannot be restricted/ }] }],
     ['an invalid document', () => amendRfp(ctx, owner, slug, { ...changed, title: '' }, 'Untitled'),
-      { statusCode: 400, problems: [{ path: 'title' }] }]
+      { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'title' }] }]
   ]
   for (const [what, attempt, expected] of cases) {
     await t.rejects(attempt(), expected, what)
@@ -185,7 +185,7 @@ t.test('criteria and weights freeze once proposals are due; the text may still c
   const [round] = draft.rounds
   const reweighted: RfpDraft = { ...draft, rounds: [{ ...round!, criteria: round!.criteria.map((c) => c.id === 'team' ? { ...c, weight: '30' } : c) }] }
   await t.rejects(amendRfp(ctx, owner, slug, reweighted, 'More weight on the team'),
-    { statusCode: 400, problems: [{ path: 'rounds', message: 'criteria and weights are frozen: proposals were due' }] })
+    { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'rounds', message: 'criteria and weights are frozen: proposals were due' }] })
   t.same(await snapshot(ctx, id), before)
   t.same(await amendRfp(ctx, owner, slug, withSummary(draft, 'Typo fixed.'), 'A typo'), { version: 2, extension: null })
   t.equal((await getRfp(ctx, ANONYMOUS, slug)).schedule.proposalsDueAt, draft.schedule.proposalsDueAt)
@@ -201,9 +201,9 @@ t.test('an invited RFP cannot drop a vendor it invited', async (t) => {
   await publishRfp(ctx, owner, id)
   const before = await snapshot(ctx, id)
   await t.rejects(amendRfp(ctx, owner, slug, { ...withSummary(draft, 'x'), eligibility: { mode: 'invited', vendors: [a.organisationId] } }, 'Beta is out'),
-    { statusCode: 400, problems: [{ path: 'eligibility.vendors', message: 'invited vendors cannot be removed after publication' }] })
+    { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'eligibility.vendors', message: 'invited vendors cannot be removed after publication' }] })
   await t.rejects(amendRfp(ctx, owner, slug, { ...withSummary(draft, 'x'), eligibility: { mode: 'invited', vendors: [a.organisationId, b.organisationId, '7d9f3c52-0000-4000-8000-000000000000'] } }, 'A ghost'),
-    { statusCode: 400, problems: [{ path: 'eligibility.vendors.2', message: 'is not a registered vendor organisation' }] })
+    { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'eligibility.vendors.2', message: 'is not a registered vendor organisation' }] })
   t.same(await snapshot(ctx, id), before)
 })
 

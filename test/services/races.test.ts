@@ -5,7 +5,9 @@ import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import { totpCode } from '../../src/domain/second-factor.js'
 import { completeTotpEnrolment, newTotpSecret } from '../../src/services/committee-sign-in.js'
 import { acceptInvitation, inviteUser, resendInvitation } from '../../src/services/invitations.js'
-import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
+import { amendRfp } from '../../src/services/amendments.js'
+import { readAuditEvents } from '../../src/services/audit.js'
+import { cancelRfp, createRfpDraft, documentHash, getRfp, publishRfp, updateRfpDraft } from '../../src/services/rfps.js'
 import { createUser } from '../../src/services/users.js'
 import { registerVendor } from '../../src/services/vendors.js'
 import { createCommitteeMember, createOwner, T0, TEST_PASSWORD, testContext } from '../helpers/app.js'
@@ -54,4 +56,45 @@ t.test('two admins resending an invitation at once leave one live link', async (
   await Promise.all([resendInvitation(ctx, admin.actor, userId), resendInvitation(ctx, other.actor, userId)])
   const live = await ctx.db.selectFrom('sign_in_tokens').select('token_hash').where('user_id', '=', userId).where('purpose', '=', 'invitation').where('used_at', 'is', null).execute()
   t.equal(live.length, 1)
+})
+
+t.test('two amendments at once make versions 2 and 3, each checked against the one before', async (t) => {
+  const ctx = await testContext(t)
+  const owner = await createOwner(ctx)
+  const { id, slug } = await createRfpDraft(ctx, owner, securityAuditRfp(T0))
+  await publishRfp(ctx, owner, id)
+  const current = (await getRfp(ctx, owner, slug)).document
+  const results = await Promise.allSettled([
+    amendRfp(ctx, owner, slug, { ...current, summary: 'First rewording of the summary.' }, 'First'),
+    amendRfp(ctx, owner, slug, { ...current, title: 'A second, retitled RFP' }, 'Second')
+  ])
+  t.same(outcomes(results), ['ok', 'ok'], 'never a 500 from two version numbers alike')
+  t.same((results.map((r) => (r as PromiseFulfilledResult<{ version: number }>).value.version)).sort(), [2, 3])
+  const versions = await ctx.db.selectFrom('rfp_versions').select(['number', 'title', 'summary']).where('rfp_id', '=', id).orderBy('number').execute()
+  t.equal(versions.length, 3)
+  t.equal((await getRfp(ctx, owner, slug)).currentVersion, 3)
+})
+
+t.test('a draft edited while it is published: the published hash is the hash of the version 1 that was frozen', async (t) => {
+  const ctx = await testContext(t)
+  const owner = await createOwner(ctx)
+  const draft = securityAuditRfp(T0)
+  const { id, slug } = await createRfpDraft(ctx, owner, draft)
+  const results = await Promise.allSettled([publishRfp(ctx, owner, id), updateRfpDraft(ctx, owner, slug, { ...draft, title: 'Retitled while publishing' })])
+  t.ok(results[0].status === 'fulfilled', 'the publication goes through')
+  const rfp = await getRfp(ctx, owner, slug)
+  const published = (await readAuditEvents(ctx.db, 0, 100)).find((e) => e.type === 'rfp.published')
+  t.equal(published?.data.documentHash, documentHash(rfp.document, 1), 'the log names exactly the text that was frozen')
+  t.equal(published?.data.title, rfp.title)
+})
+
+t.test('cancelled while being published: the cancellation of a published RFP is public', async (t) => {
+  const ctx = await testContext(t)
+  const owner = await createOwner(ctx)
+  const { id, slug } = await createRfpDraft(ctx, owner, securityAuditRfp(T0))
+  await Promise.allSettled([publishRfp(ctx, owner, id), cancelRfp(ctx, owner, slug, 'Funding withdrawn.')])
+  const rfp = await getRfp(ctx, owner, slug)
+  const cancelled = (await readAuditEvents(ctx.db, 0, 100)).find((e) => e.type === 'rfp.cancelled')
+  t.equal(rfp.state, 'cancelled')
+  t.equal(cancelled?.public, rfp.publishedAt !== null, 'public exactly when the RFP had been published')
 })

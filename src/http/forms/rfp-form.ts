@@ -2,9 +2,9 @@
 // criterion, plus blank rows to add one) in, an RfpDraft out; and the other way for showing the form.
 // Dates are typed as wall-clock times in the RFP's time zone and stored in UTC.
 import { Type, type Static } from 'typebox'
-import { DEFAULT_PROCEDURE, SECTION_KINDS, type RfpDocument, type RfpDraft } from '../../domain/rfp-document.js'
+import { checkRfpDraft, DEFAULT_PROCEDURE, SECTION_KINDS, type RfpDocument, type RfpDraft } from '../../domain/rfp-document.js'
 import type { Problem } from '../../domain/schema-problems.js'
-import { fromZonedLocal, isTimeZone, toZonedLocal } from '../../domain/time.js'
+import { canonicalTimeZone, fromZonedLocal, isTimeZone, toZonedLocal } from '../../domain/time.js'
 import { CsrfField } from '../routes/public/sign-in.js'
 
 const MAX_ROWS = 60
@@ -65,33 +65,42 @@ function integer (text: string | undefined): number | string | undefined {
 
 /** A stable identifier from a name: "Relevant experience" → "relevant-experience"; unique within `taken`. */
 export function identifierFor (name: string, taken: Set<string>): string {
-  const base = name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'item'
+  const base = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32).replace(/-+$/, '') || 'item'
   let id = base
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`
   taken.add(id)
   return id
 }
 
-function instant (path: string, local: string | undefined, zone: string, problems: Problem[]): string {
+function instant (path: string, local: string | undefined, zone: string, problems: Problem[], stored: string | undefined): string {
   const text = (local ?? '').trim()
   if (text === '') {
     problems.push({ path, message: 'is required' })
     return ''
   }
   if (!isTimeZone(zone)) return text
+  // The form shows minutes: an unchanged field keeps the stored instant, seconds and all (set through the API).
+  if (stored !== undefined && toZonedLocal(stored, zone) === text) return stored
   const utc = fromZonedLocal(text, zone)
   if (utc === undefined) problems.push({ path, message: `${text} is not a time that exists in ${zone} (a mistyped date, or the hour skipped when clocks go forward)` })
   return utc ?? ''
 }
 
-/** The draft a submitted form stands for, with the problems only the form can have (dates that do not exist). */
-export function draftFromForm (form: RfpForm): { draft: RfpDraft, problems: Problem[] } {
+/**
+ * The draft a submitted form stands for, with the problems only the form can have (dates that do not exist).
+ * `previous` is the document the form was filled from, when it edits one.
+ */
+export function draftFromForm (form: RfpForm, previous?: RfpDocument): { draft: RfpDraft, problems: Problem[] } {
   const problems: Problem[] = []
-  const zone = (form.timeZone ?? '').trim()
+  // Canonical from here on ("europe/berlin" → "Europe/Berlin"): the zone is stored, shown and cached by it.
+  const typedZone = (form.timeZone ?? '').trim()
+  const zone = canonicalTimeZone(typedZone) ?? typedZone
+  // Named once here: the dates cannot be read without a zone, and three date errors would hide the cause.
+  if (!isTimeZone(zone)) problems.push({ path: 'timeZone', message: typedZone === '' ? 'is required' : 'is not an IANA time zone (e.g. Europe/Berlin)' })
   const schedule = {
-    questionsCloseAt: instant('schedule.questionsCloseAt', form.questionsCloseAt, zone, problems),
-    proposalsDueAt: instant('schedule.proposalsDueAt', form.proposalsDueAt, zone, problems),
-    decisionExpectedAt: instant('schedule.decisionExpectedAt', form.decisionExpectedAt, zone, problems)
+    questionsCloseAt: instant('schedule.questionsCloseAt', form.questionsCloseAt, zone, problems, previous?.schedule.questionsCloseAt),
+    proposalsDueAt: instant('schedule.proposalsDueAt', form.proposalsDueAt, zone, problems, previous?.schedule.proposalsDueAt),
+    decisionExpectedAt: instant('schedule.decisionExpectedAt', form.decisionExpectedAt, zone, problems, previous?.schedule.decisionExpectedAt)
   }
 
   // Sections: a row with neither heading nor body is a blank row left unused, or one emptied to remove it.
@@ -176,6 +185,15 @@ export function draftFromForm (form: RfpForm): { draft: RfpDraft, problems: Prob
   return { draft, problems }
 }
 
+/**
+ * Everything wrong with a submitted form at once: its own problems, then the document's rules for the
+ * fields it had no problem with (the schema's view of an unreadable date would only repeat it).
+ */
+export function allProblems (draft: RfpDraft, formProblems: Problem[]): Problem[] {
+  if (formProblems.length === 0) return []
+  return [...formProblems, ...checkRfpDraft(draft).filter((p) => !formProblems.some((f) => f.path === p.path))]
+}
+
 /** The form's values for a document (or a blank one), with blank rows to add sections, requirements and criteria. */
 export function formFromDocument (doc: RfpDocument | undefined) {
   const zone = doc?.timeZone ?? 'UTC'
@@ -229,6 +247,8 @@ export function problemLabel (path: string): string {
   if (known !== undefined) return known
   const parts = path.split('.')
   const ordinal = (n: string | undefined): number => Number(n) + 1
+  if (parts[0] === 'sections' && parts[1] === undefined) return 'Sections'
+  if (parts[0] === 'requirements' && parts[1] === undefined) return 'Proposal contents'
   if (parts[0] === 'sections') return `Section ${ordinal(parts[1])}${parts[2] === undefined ? '' : `, ${parts[2]}`}`
   if (parts[0] === 'requirements') return `Proposal contents, row ${ordinal(parts[1])}${parts[2] === undefined ? '' : `, ${parts[2]}`}`
   if (parts[0] === 'rounds' && parts[2] === 'criteria' && parts[3] !== undefined) return `Criteria: round ${ordinal(parts[1])}, criterion ${ordinal(parts[3])}${parts[4] === undefined ? '' : `, ${parts[4]}`}`

@@ -56,7 +56,7 @@ const Answer = Type.Object({ number: Type.Integer(), question: Type.String(), an
 const CommitteeQuestion = Type.Object({
   id: Type.String({ format: 'uuid' }),
   status: Type.Enum(QUESTION_STATUSES),
-  askerEmail: Type.String(),
+  askerEmail: Type.Union([Type.String(), Type.Null()], { description: 'Shown to the RFP\'s owners only' }),
   body: Type.String(),
   askedAt: Instant,
   number: Type.Union([Type.Integer(), Type.Null()]),
@@ -168,11 +168,11 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
       security: [{ bearer: [] }, {}],
       params: Params,
       querystring: Type.Object({ from: VersionNumber, to: VersionNumber }),
-      response: { 200: Type.Object({ from: Type.Integer(), to: Type.Integer(), parts: Type.Array(Type.Object({ change: Type.Enum(['same', 'added', 'removed']), text: Type.String() })) }), 404: ErrorBody }
+      response: { 200: Type.Object({ from: Type.Integer(), to: Type.Integer(), complete: Type.Boolean({ description: 'False when the versions differ too much to be marked word by word: then all of one is removed and all of the other added' }), parts: Type.Array(Type.Object({ change: Type.Enum(['same', 'added', 'removed']), text: Type.String() })) }), 404: ErrorBody }
     }
   }, async (request) => {
     const comparison = await compareVersions(app.ctx, actorOf(request), request.params.slug, request.query.from, request.query.to)
-    return { from: comparison.from.number, to: comparison.to.number, parts: comparison.parts }
+    return { from: comparison.from.number, to: comparison.to.number, complete: comparison.complete, parts: comparison.parts }
   })
 
   app.get('/api/v1/rfps/:slug/answers', {

@@ -6,12 +6,13 @@ import { Type } from 'typebox'
 import { RFP_ROLES, type UserActor } from '../../../domain/policy.js'
 import { SECTION_KINDS, withDefaults, type RfpDocument, type RfpDraft } from '../../../domain/rfp-document.js'
 import type { Problem } from '../../../domain/schema-problems.js'
-import { amendRfp, listRfpVersions } from '../../../services/amendments.js'
+import { amendRfp, listRfpHistory } from '../../../services/amendments.js'
 import { listQuestionsForCommittee } from '../../../services/questions.js'
 import { addRfpMember, listRfpMembers, removeRfpMember } from '../../../services/rfp-members.js'
 import { listRegisteredVendors } from '../../../services/rfp-vendors.js'
-import { cancelRfp, createRfpDraft, getRfp, getRfpForEditing, getRfpPreview, listInvitableVendors, listMyRfps, publishRfp, updateRfpDraft } from '../../../services/rfps.js'
-import { draftFromForm, formFromDocument, problemLabel, RfpFormSchema, type RfpForm } from '../../forms/rfp-form.js'
+import { cancelRfp, checkMayDraft, createRfpDraft, getRfp, getRfpForEditing, getRfpPreview, listInvitableVendors, listMyRfps, publishRfp, updateRfpDraft } from '../../../services/rfps.js'
+import { allProblems, draftFromForm, formFromDocument, problemLabel, RfpFormSchema, type RfpForm } from '../../forms/rfp-form.js'
+import { invalidInput } from '../../../errors.js'
 import { CsrfField } from '../public/sign-in.js'
 import { SlugParam } from '../public/rfp.js'
 
@@ -47,7 +48,7 @@ const committeeRfps: FastifyPluginAsyncTypebox = async (app) => {
   const actorOf = (request: { viewer: { actor: UserActor } | null }): UserActor => request.viewer!.actor
 
   async function showForm (reply: FastifyReply, actor: UserActor, status: number, page: { title: string, action: string, amending: boolean, slug?: string, values: ReturnType<typeof formFromDocument>, problems?: Problem[], reason?: string }) {
-    const vendors = await listInvitableVendors(app.ctx, actor)
+    const vendors = await listInvitableVendors(app.ctx, actor, page.values.invited)
     const invited = new Set(page.values.invited)
     return await reply.code(status).view('pages/committee/rfp-form.hbs', {
       ...page,
@@ -69,9 +70,10 @@ const committeeRfps: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/committee/rfps', { preHandler: app.csrfProtection, schema: { body: RfpFormSchema } }, async (request, reply) => {
     const actor = actorOf(request)
+    checkMayDraft(app.ctx, actor)
     const { draft, problems } = draftFromForm(request.body)
     try {
-      if (problems.length > 0) throw Object.assign(new Error('invalid'), { code: 'SL_INVALID_INPUT', problems })
+      if (problems.length > 0) throw invalidInput(allProblems(draft, problems))
       const { slug } = await createRfpDraft(app.ctx, actor, draft)
       return await reply.redirect(`/committee/rfps/${slug}`, 303)
     } catch (error) {
@@ -88,10 +90,12 @@ const committeeRfps: FastifyPluginAsyncTypebox = async (app) => {
       listQuestionsForCommittee(app.ctx, actor, rfp.slug),
       listRfpMembers(app.ctx, actor, rfp.slug),
       listRegisteredVendors(app.ctx, actor, rfp.slug),
-      listRfpVersions(app.ctx, actor, rfp.slug)
+      listRfpHistory(app.ctx, actor, rfp.slug)
     ])
     const owner = rfp.members.some((m) => m.userId === actor.userId && m.role === 'owner')
-    const answered = questions.filter((q) => q.status === 'answered' || q.status === 'open')
+    // Copies: Handlebars adds no context level when it loops onto the very object it is inside of, so the
+    // template's "not this question" test would misfire on shared objects.
+    const answered = questions.filter((q) => q.status === 'answered' || q.status === 'open').map((q) => ({ id: q.id, number: q.number, body: q.body }))
     return await reply.view('pages/committee/rfp.hbs', {
       title: rfp.title,
       rfp,
@@ -117,9 +121,9 @@ const committeeRfps: FastifyPluginAsyncTypebox = async (app) => {
     const actor = actorOf(request)
     const rfp = await getRfpForEditing(app.ctx, actor, request.params.slug)
     const amending = rfp.state !== 'draft'
-    const { draft, problems } = draftFromForm(request.body)
+    const { draft, problems } = draftFromForm(request.body, rfp.document)
     try {
-      if (problems.length > 0) throw Object.assign(new Error('invalid'), { code: 'SL_INVALID_INPUT', problems })
+      if (problems.length > 0) throw invalidInput(allProblems(draft, problems))
       if (!amending) {
         const { slug } = await updateRfpDraft(app.ctx, actor, rfp.slug, draft)
         return await reply.redirect(`/committee/rfps/${slug}`, 303)

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import type { Config } from '../../../config.js'
 import { ANONYMOUS } from '../../../domain/policy.js'
 import { QUESTION_MAX_LENGTH } from '../../../domain/questions.js'
-import { compareVersions, listRfpVersions } from '../../../services/amendments.js'
+import { compareVersions, getRfpVersion, listRfpHistory } from '../../../services/amendments.js'
 import { askQuestion, confirmQuestion, listPublicAnswers, previewQuestionConfirmation } from '../../../services/questions.js'
 import { getVendorStanding } from '../../../services/rfp-vendors.js'
 import { describeDocument, getRfpView } from '../../../services/rfps.js'
@@ -22,7 +22,7 @@ const rfp: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config 
   app.get('/rfps/:slug', { schema: { params: Params } }, async (request, reply) => {
     // The public page is the same for everyone, signed in or not; a vendor also sees where it stands.
     const found = await getRfpView(app.ctx, ANONYMOUS, request.params.slug)
-    const [answers, versions] = await Promise.all([listPublicAnswers(app.ctx, ANONYMOUS, found.slug), listRfpVersions(app.ctx, ANONYMOUS, found.slug)])
+    const [answers, versions] = await Promise.all([listPublicAnswers(app.ctx, ANONYMOUS, found.slug), listRfpHistory(app.ctx, ANONYMOUS, found.slug)])
     const viewer = request.viewer
     const standing = viewer?.organisationName != null ? await getVendorStanding(app.ctx, viewer.actor, found.slug) : undefined
     return await reply.view('pages/public/rfp.hbs', { title: found.title, rfp: found, answers, amendments: versions.slice(1).reverse(), standing })
@@ -31,13 +31,12 @@ const rfp: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config 
   app.get('/rfps/:slug/versions/:n', { schema: { params: Type.Object({ slug: SlugParam, n: VersionNumber }) } }, async (request, reply) => {
     const { slug, n } = request.params
     if (n === 1) {
-      const versions = await listRfpVersions(app.ctx, ANONYMOUS, slug)
-      const first = versions[0]!
-      return await reply.view('pages/public/rfp-version.hbs', { title: `Version 1: ${first.document.title}`, slug, version: first, document: await describeDocument(app.ctx, first.document), latest: versions.length })
+      const first = await getRfpVersion(app.ctx, ANONYMOUS, slug, 1)
+      return await reply.view('pages/public/rfp-version.hbs', { title: `Version 1: ${first.document.title}`, slug, version: first, document: await describeDocument(app.ctx, first.document) })
     }
     const comparison = await compareVersions(app.ctx, ANONYMOUS, slug, n - 1, n)
     return await reply.view('pages/public/rfp-version.hbs', {
-      title: `Version ${n}: ${comparison.to.document.title}`, slug, version: comparison.to, document: await describeDocument(app.ctx, comparison.to.document), parts: comparison.parts, previous: n - 1
+      title: `Version ${n}: ${comparison.to.document.title}`, slug, version: comparison.to, document: await describeDocument(app.ctx, comparison.to.document), parts: comparison.parts, complete: comparison.complete, previous: n - 1
     })
   })
 
