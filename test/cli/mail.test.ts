@@ -8,6 +8,12 @@ import { requestSignInLink } from '../../src/services/sign-in.js'
 import { testConfig, testContext } from '../helpers/app.js'
 import { startSmtp } from '../helpers/smtp.js'
 
+/**
+ * What the demo queues: the publication notice, two vendors' sign-in links, three new-question notices to the
+ * chair, three answers and two amendments to each of two vendors, and the chair's invitation.
+ */
+const DEMO_MAILS = 17
+
 async function run (args: string[], env: Record<string, string>) {
   const out: string[] = []
   const err: string[] = []
@@ -20,28 +26,30 @@ t.test('flush sends what is due; a refused message is listed as failed and can b
   const env = { SHORTLIST_DATA_DIR: t.testdir(), SHORTLIST_MAIL_URL: smtp.url }
   await run(['demo'], env)
   t.same(await run(['mail', 'list', '--failed'], env), { code: 0, out: ['no failed messages'], err: [] })
-  // Newest first: the chair's invitation (sent as the demo is seeded), then the back-dated publication notice.
-  const [invitation, published] = (await run(['mail', 'list'], env)).out
+  // Newest first: the chair's invitation (sent as the demo is seeded) … the back-dated publication notice.
+  const listed = (await run(['mail', 'list'], env)).out
+  t.equal(listed.length, DEMO_MAILS)
+  const [invitation, published] = [listed[0], listed.at(-1)]
   t.match(published, /^[0-9a-f-]{36} {2}pending {2}\S+ {2}chair@driftwood\.example {2}Published: Independent security audit of Driftwood 2\.0$/)
   t.match(invitation, /^[0-9a-f-]{36} {2}pending {2}\S+ {2}chair@driftwood\.example {2}You are invited to Shortlist$/)
   const id = published?.slice(0, 36) ?? ''
 
   smtp.refuse({ responseCode: 550, message: 'no such mailbox' })
-  t.same(await run(['mail', 'flush'], env), { code: 0, out: ['mail: 1 sent, 0 to retry, 1 failed (over SMTP)'], err: [] }, 'the oldest, the publication notice, is refused')
+  t.same(await run(['mail', 'flush'], env), { code: 0, out: [`mail: ${DEMO_MAILS - 1} sent, 0 to retry, 1 failed (over SMTP)`], err: [] }, 'the oldest, the publication notice, is refused')
   const failed = await run(['mail', 'list', '--failed'], env)
   t.match(failed.out, [new RegExp(`^${id} {2}failed .*\\[1 attempts: 550 .*no such mailbox.*\\]$`)])
 
   t.same(await run(['mail', 'retry', id], env), { code: 0, out: [`mail ${id} is queued again`], err: [] })
   t.same(await run(['mail', 'retry', id], env), { code: 1, out: [], err: [`shortlist: message ${id} is pending; only a failed message can be re-queued`] })
   t.same((await run(['mail', 'flush'], env)).out, ['mail: 1 sent, 0 to retry, 0 failed (over SMTP)'])
-  t.equal(smtp.received.length, 2)
+  t.equal(smtp.received.length, DEMO_MAILS)
   t.same((await run(['verify'], env)).code, 0, 'the re-queue is in the audit chain, which still verifies')
 })
 
 t.test('with no mail server configured, flush writes .eml files', async (t) => {
   const dir = t.testdir()
   await run(['demo'], { SHORTLIST_DATA_DIR: dir })
-  t.same((await run(['mail', 'flush'], { SHORTLIST_DATA_DIR: dir })).out, [`mail: 2 sent, 0 to retry, 0 failed (written under ${dir}/mail)`], 'the chair\'s invitation and the publication notice')
+  t.same((await run(['mail', 'flush'], { SHORTLIST_DATA_DIR: dir })).out, [`mail: ${DEMO_MAILS} sent, 0 to retry, 0 failed (written under ${dir}/mail)`], 'everything the demo queued')
 })
 
 t.test('flush first turns sign-in requests into links, as the server\'s pass does', async (t) => {
