@@ -38,6 +38,16 @@ async function lockQuestions (trx: Trx, rfpId: string): Promise<void> {
   await lockForTransaction(trx, `rfp_questions:${rfpId}`)
 }
 
+/** A confirmed question of an RFP whose questions the actor handles, read under the RFP's questions lock. */
+async function findQuestionToHandle (trx: Trx, ctx: ServiceContext, actor: UserActor, slug: string, questionId: string) {
+  const rfp = await findVisibleRfp(trx, ctx, actor, slug)
+  authorize(ctx, actor, { action: 'rfp.questions.answer', rfp })
+  await lockQuestions(trx, rfp.id)
+  const question = await findQuestion(trx, rfp.id, questionId)
+  if (question === undefined || question.status === 'unconfirmed') throw new NotFoundError('no such question on this RFP')
+  return { rfp, question }
+}
+
 function checkAskable (rfp: RfpRecord, now: Date): void {
   const problem = questionPeriodProblem(rfp.state, rfp.schedule, rfp.timeZone, now)
   if (problem !== undefined) throw invalidInput([problem])
@@ -194,11 +204,7 @@ export async function rejectQuestion (ctx: ServiceContext, actor: UserActor, slu
   const at = nowIso(ctx)
   const problems = textProblems('reason', reason, 1, 2000)
   await ctx.db.transaction().execute(async (trx) => {
-    const rfp = await findVisibleRfp(trx, ctx, actor, slug)
-    authorize(ctx, actor, { action: 'rfp.questions.answer', rfp })
-    await lockQuestions(trx, rfp.id)
-    const question = await findQuestion(trx, rfp.id, questionId)
-    if (question === undefined || question.status === 'unconfirmed') throw new NotFoundError('no such question on this RFP')
+    const { rfp, question } = await findQuestionToHandle(trx, ctx, actor, slug, questionId)
     if (problems.length > 0) throw invalidInput(problems.map((p) => ({ ...p, message: p.message === 'cannot be empty' ? 'say why: the asker is told' : p.message })))
     if (!await updateQuestion(trx, question.id, ['open'], { status: 'rejected', reason: reason.trim(), updated_at: at })) {
       throw new InvalidStateError(`the question was ${question.status} already`)
@@ -212,11 +218,7 @@ export async function rejectQuestion (ctx: ServiceContext, actor: UserActor, slu
 export async function mergeQuestion (ctx: ServiceContext, actor: UserActor, slug: string, questionId: string, intoId: string): Promise<void> {
   const at = nowIso(ctx)
   await ctx.db.transaction().execute(async (trx) => {
-    const rfp = await findVisibleRfp(trx, ctx, actor, slug)
-    authorize(ctx, actor, { action: 'rfp.questions.answer', rfp })
-    await lockQuestions(trx, rfp.id)
-    const question = await findQuestion(trx, rfp.id, questionId)
-    if (question === undefined || question.status === 'unconfirmed') throw new NotFoundError('no such question on this RFP')
+    const { rfp, question } = await findQuestionToHandle(trx, ctx, actor, slug, questionId)
     const into = intoId === questionId ? undefined : await findQuestion(trx, rfp.id, intoId)
     if (into === undefined || (into.status !== 'open' && into.status !== 'answered')) {
       throw invalidInput([{ path: 'into', message: 'choose another open or answered question of this RFP' }])

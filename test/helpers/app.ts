@@ -15,6 +15,10 @@ import { totpCode } from '../../src/domain/second-factor.js'
 import { completeTotpEnrolment, newTotpSecret } from '../../src/services/committee-sign-in.js'
 import { acceptInvitation, inviteUser } from '../../src/services/invitations.js'
 import { createUser } from '../../src/services/users.js'
+import { registerVendor } from '../../src/services/vendors.js'
+import { findUserByEmail } from '../../src/db/users.js'
+import { findContact, insertContact } from '../../src/db/vendors.js'
+import { normalizeEmail } from '../../src/domain/email.js'
 import { createServiceContext, type ServiceContext } from '../../src/services/context.js'
 
 export const T0 = new Date('2026-12-01T09:00:00.000Z')
@@ -124,4 +128,21 @@ export async function refuseWrites (db: Db, table: string, op: 'INSERT' | 'UPDAT
   } else {
     await sql.raw(`CREATE TRIGGER ${name} BEFORE ${op} ON ${table} ${when === undefined ? '' : `WHEN NEW.${when.column} = '${when.equals}'`} BEGIN SELECT RAISE(ABORT, '${message}'); END`).execute(db)
   }
+}
+
+export interface VendorContact { actor: UserActor, organisationId: string, email: string }
+
+/** A registered vendor organisation with its first contact, as that contact acts once signed in. */
+export async function createVendorContact (ctx: ServiceContext, organisation: string, email: string): Promise<VendorContact> {
+  await registerVendor(ctx, { organisation, website: '', contactName: `${organisation} contact`, email })
+  const user = await findUserByEmail(ctx.db, normalizeEmail(email))
+  const contact = user === undefined ? undefined : await findContact(ctx.db, user.id)
+  if (user === undefined || contact === undefined) throw new Error(`${email} is no vendor contact`)
+  return { actor: { kind: 'user', userId: user.id, isAdmin: false, organisationId: contact.organisationId, hasSecondFactor: false, secondFactorAt: null }, organisationId: contact.organisationId, email }
+}
+
+/** Another contact of an existing organisation. */
+export async function addVendorContact (ctx: ServiceContext, organisationId: string, email: string): Promise<void> {
+  const { id } = await createUser(ctx, null, { email, displayName: 'Second contact' })
+  await insertContact(ctx.db, id, organisationId, ctx.clock.now().toISOString())
 }

@@ -3,11 +3,8 @@
 // as they were.
 import t from 'tap'
 import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
-import { findUserByEmail } from '../../src/db/users.js'
-import { findContact, insertContact } from '../../src/db/vendors.js'
 import { canonicalHash, type JsonValue } from '../../src/domain/canonical-json.js'
-import { normalizeEmail } from '../../src/domain/email.js'
-import { ANONYMOUS, type UserActor } from '../../src/domain/policy.js'
+import { ANONYMOUS } from '../../src/domain/policy.js'
 import type { RfpDraft } from '../../src/domain/rfp-document.js'
 import { DAY_MS } from '../../src/domain/time.js'
 import { amendRfp, compareVersions, listRfpVersions } from '../../src/services/amendments.js'
@@ -15,30 +12,10 @@ import { readAuditEvents, verifyAuditChain } from '../../src/services/audit.js'
 import { acknowledgeAmendment, getVendorStanding, listRegisteredVendors, registerInterest } from '../../src/services/rfp-vendors.js'
 import { addRfpMember } from '../../src/services/rfp-members.js'
 import { cancelRfp, createRfpDraft, getRfp, publishRfp } from '../../src/services/rfps.js'
-import { createUser } from '../../src/services/users.js'
-import { registerVendor } from '../../src/services/vendors.js'
-import { T0, createCommitteeMember, createOwner, testContext } from '../helpers/app.js'
+import { T0, addVendorContact, createCommitteeMember, createOwner, createVendorContact, testContext } from '../helpers/app.js'
 
 type Ctx = Awaited<ReturnType<typeof testContext>>
 type TestT = Parameters<typeof testContext>[0]
-
-interface Vendor { actor: UserActor, organisationId: string, email: string }
-
-/** A registered vendor organisation with its first contact, signed in as that contact. */
-async function vendor (ctx: Ctx, organisation: string, email: string): Promise<Vendor> {
-  await registerVendor(ctx, { organisation, website: '', contactName: `${organisation} contact`, email })
-  const user = await findUserByEmail(ctx.db, normalizeEmail(email))
-  if (user === undefined) throw new Error(`no user ${email}`)
-  const contact = await findContact(ctx.db, user.id)
-  if (contact === undefined) throw new Error(`${email} is no vendor contact`)
-  return { actor: { kind: 'user', userId: user.id, isAdmin: false, organisationId: contact.organisationId, hasSecondFactor: false, secondFactorAt: null }, organisationId: contact.organisationId, email }
-}
-
-/** A second contact of an existing organisation. */
-async function secondContact (ctx: Ctx, organisationId: string, email: string): Promise<void> {
-  const { id } = await createUser(ctx, null, { email, displayName: 'Second contact' })
-  await insertContact(ctx.db, id, organisationId, ctx.clock.now().toISOString())
-}
 
 async function published (t: TestT, draft: RfpDraft = securityAuditRfp(T0)) {
   const ctx = await testContext(t)
@@ -103,11 +80,11 @@ t.test('an amendment is version n+1 with its reason, frozen and current, logged 
 t.test('registered and invited vendors are mailed the amendment once per contact; newly invited vendors get an invitation', async (t) => {
   const ctx = await testContext(t)
   const owner = await createOwner(ctx, 'chair@example.org')
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
-  const b = await vendor(ctx, 'Beta Security', 'bob@beta.example')
-  const c = await vendor(ctx, 'Gamma Labs', 'cy@gamma.example')
-  await vendor(ctx, 'Delta Unrelated', 'dee@delta.example')
-  await secondContact(ctx, a.organisationId, 'al@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const b = await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
+  const c = await createVendorContact(ctx, 'Gamma Labs', 'cy@gamma.example')
+  await createVendorContact(ctx, 'Delta Unrelated', 'dee@delta.example')
+  await addVendorContact(ctx, a.organisationId, 'al@alpha.example')
   const draft: RfpDraft = { ...securityAuditRfp(T0), eligibility: { mode: 'invited', vendors: [a.organisationId, b.organisationId] } }
   const { id, slug } = await createRfpDraft(ctx, owner, draft)
   await publishRfp(ctx, owner, id)
@@ -137,8 +114,8 @@ t.test('registered and invited vendors are mailed the amendment once per contact
 
 t.test('on an open RFP only the registered vendors are mailed', async (t) => {
   const { ctx, owner, slug, draft } = await published(t)
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
-  await vendor(ctx, 'Beta Security', 'bob@beta.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
+  await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
   await registerInterest(ctx, a.actor, slug)
   await amendRfp(ctx, owner, slug, withSummary(draft, 'Changed.'), 'A change')
   t.same((await outbox(ctx, 'rfp-amended')).map((m) => m.to_address), ['ada@alpha.example'])
@@ -147,7 +124,7 @@ t.test('on an open RFP only the registered vendors are mailed', async (t) => {
 
 t.test('a refused amendment writes nothing and names the problem', async (t) => {
   const { ctx, owner, id, slug, draft } = await published(t)
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   await registerInterest(ctx, a.actor, slug)
   const before = await snapshot(ctx, id)
   const changed = withSummary(draft, 'Changed.')
@@ -194,8 +171,8 @@ t.test('criteria and weights freeze once proposals are due; the text may still c
 t.test('an invited RFP cannot drop a vendor it invited', async (t) => {
   const ctx = await testContext(t)
   const owner = await createOwner(ctx, 'chair@example.org')
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
-  const b = await vendor(ctx, 'Beta Security', 'bob@beta.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const b = await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
   const draft: RfpDraft = { ...securityAuditRfp(T0), eligibility: { mode: 'invited', vendors: [a.organisationId, b.organisationId] } }
   const { id, slug } = await createRfpDraft(ctx, owner, draft)
   await publishRfp(ctx, owner, id)
@@ -212,7 +189,7 @@ t.test('only an owner amends a published RFP; drafts and cancelled RFPs are refu
   const evaluator = await createOwner(ctx, 'evaluator@example.org')
   await addRfpMember(ctx, owner, slug, 'evaluator@example.org', 'evaluator')
   const stranger = await createCommitteeMember(ctx, 'stranger@example.org', { isAdmin: true })
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   const changed = withSummary(draft, 'Changed.')
   const before = await snapshot(ctx, id)
 
@@ -237,7 +214,7 @@ t.test('only an owner amends a published RFP; drafts and cancelled RFPs are refu
 
 t.test('an amendment close to the deadline moves it to keep the promised notice, stored and reported', async (t) => {
   const { ctx, owner, id, slug, draft } = await published(t)
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   await registerInterest(ctx, a.actor, slug)
   const due = Date.parse(draft.schedule.proposalsDueAt)
   // Three days (and 30 seconds) before the deadline: seven days' notice ends on a minute rounded up.
@@ -326,8 +303,8 @@ t.test('the versions are listed with their reasons, and any two are compared wor
 t.test('a comparison shows invited vendors by name', async (t) => {
   const ctx = await testContext(t)
   const owner = await createOwner(ctx, 'chair@example.org')
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
-  const b = await vendor(ctx, 'Beta Security', 'bob@beta.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const b = await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
   const draft: RfpDraft = { ...securityAuditRfp(T0), eligibility: { mode: 'invited', vendors: [a.organisationId] } }
   const { id, slug } = await createRfpDraft(ctx, owner, draft)
   await publishRfp(ctx, owner, id)
@@ -339,7 +316,7 @@ t.test('a comparison shows invited vendors by name', async (t) => {
 
 t.test('interest is registered once, with one private event', async (t) => {
   const { ctx, id, slug } = await published(t)
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   t.same(await registerInterest(ctx, a.actor, slug), { registered: true })
   t.same(await registerInterest(ctx, a.actor, slug), { registered: false }, 'a second time changes nothing')
   t.same((await ctx.db.selectFrom('rfp_interests').selectAll().execute()).map((r) => [r.rfp_id, r.organisation_id, r.registered_by]), [[id, a.organisationId, a.actor.userId]])
@@ -352,8 +329,8 @@ t.test('interest is refused to the committee, to vendors not invited, and on can
   const ctx = await testContext(t)
   const owner = await createOwner(ctx, 'chair@example.org')
   const member = await createCommitteeMember(ctx, 'member@example.org')
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
-  const b = await vendor(ctx, 'Beta Security', 'bob@beta.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const b = await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
   const draft: RfpDraft = { ...securityAuditRfp(T0), eligibility: { mode: 'invited', vendors: [a.organisationId] } }
   const { id, slug } = await createRfpDraft(ctx, owner, draft)
 
@@ -374,7 +351,7 @@ t.test('interest is refused to the committee, to vendors not invited, and on can
 
 t.test('a vendor\'s standing lists the amendments it has yet to acknowledge; acknowledging is once per version', async (t) => {
   const { ctx, owner, id, slug, draft } = await published(t)
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   await registerInterest(ctx, a.actor, slug)
   await amendRfp(ctx, owner, slug, withSummary(draft, 'One.'), 'One')
   await amendRfp(ctx, owner, slug, withSummary(draft, 'Two.'), 'Two')
@@ -405,9 +382,9 @@ t.test('the committee sees which registered vendor acknowledged which amendment;
   const evaluator = await createOwner(ctx, 'evaluator@example.org')
   await addRfpMember(ctx, owner, slug, 'evaluator@example.org', 'evaluator')
   const stranger = await createCommitteeMember(ctx, 'stranger@example.org')
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
-  const b = await vendor(ctx, 'Beta Security', 'bob@beta.example')
-  await vendor(ctx, 'Gamma Labs', 'cy@gamma.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const b = await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
+  await createVendorContact(ctx, 'Gamma Labs', 'cy@gamma.example')
   const registeredAt = ctx.clock.now().toISOString()
   await registerInterest(ctx, b.actor, slug)
   await registerInterest(ctx, a.actor, slug)

@@ -3,10 +3,7 @@
 // public and the committee see. Every refusal is checked to leave the questions, the log and the outbox as they were.
 import t from 'tap'
 import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
-import { findUserByEmail } from '../../src/db/users.js'
-import { findContact } from '../../src/db/vendors.js'
-import { normalizeEmail } from '../../src/domain/email.js'
-import { ANONYMOUS, type Actor, type UserActor } from '../../src/domain/policy.js'
+import { ANONYMOUS, type Actor } from '../../src/domain/policy.js'
 import { hashSecret } from '../../src/domain/sign-in.js'
 import { QUESTIONS_PER_ASKER_PER_DAY, UNCONFIRMED_PER_ADDRESS } from '../../src/domain/questions.js'
 import { DAY_MS, formatInstant } from '../../src/domain/time.js'
@@ -18,25 +15,13 @@ import {
 import { addRfpMember } from '../../src/services/rfp-members.js'
 import { registerInterest } from '../../src/services/rfp-vendors.js'
 import { cancelRfp, createRfpDraft, publishRfp } from '../../src/services/rfps.js'
-import { registerVendor } from '../../src/services/vendors.js'
-import { T0, createCommitteeMember, createOwner, testContext } from '../helpers/app.js'
+import { T0, createCommitteeMember, createOwner, createVendorContact, testContext } from '../helpers/app.js'
 
 type Ctx = Awaited<ReturnType<typeof testContext>>
 type TestT = Parameters<typeof testContext>[0]
 
 const HOUR_MS = 60 * 60 * 1000
 const TOKEN_IN_LINK = /\/questions\/confirm\?token=([A-Za-z0-9_-]+)/
-
-interface Vendor { actor: UserActor, organisationId: string, email: string }
-
-async function vendor (ctx: Ctx, organisation: string, email: string): Promise<Vendor> {
-  await registerVendor(ctx, { organisation, website: '', contactName: `${organisation} contact`, email })
-  const user = await findUserByEmail(ctx.db, normalizeEmail(email))
-  if (user === undefined) throw new Error(`no user ${email}`)
-  const contact = await findContact(ctx.db, user.id)
-  if (contact === undefined) throw new Error(`${email} is no vendor contact`)
-  return { actor: { kind: 'user', userId: user.id, isAdmin: false, organisationId: contact.organisationId, hasSecondFactor: false, secondFactorAt: null }, organisationId: contact.organisationId, email }
-}
 
 /** A published demo RFP with two owners, an evaluator and a vendor who registered interest. */
 async function setup (t: TestT) {
@@ -49,9 +34,9 @@ async function setup (t: TestT) {
   await addRfpMember(ctx, owner, slug, 'co-chair@example.org', 'owner')
   const evaluator = await createOwner(ctx, 'evaluator@example.org')
   await addRfpMember(ctx, owner, slug, 'evaluator@example.org', 'evaluator')
-  const registered = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const registered = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   await registerInterest(ctx, registered.actor, slug)
-  const other = await vendor(ctx, 'Beta Security', 'bob@beta.example')
+  const other = await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
   return { ctx, owner, coOwner, evaluator, registered, other, id, slug, draft }
 }
 
@@ -485,7 +470,7 @@ t.test('questions on a draft do not exist to anyone outside its committee', asyn
   const ctx = await testContext(t)
   const owner = await createOwner(ctx, 'chair@example.org')
   const { slug } = await createRfpDraft(ctx, owner, securityAuditRfp(T0))
-  const other = await vendor(ctx, 'Beta Security', 'bob@beta.example')
+  const other = await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
   await t.rejects(askQuestion(ctx, other.actor, slug, { body: 'Is this a draft, really?' }), { statusCode: 404, code: 'SL_NOT_FOUND' })
   await t.rejects(askQuestion(ctx, ANONYMOUS, slug, { body: 'Is this a draft, really?', email: 'pat@public.example' }), { statusCode: 404, code: 'SL_NOT_FOUND' })
   await t.rejects(listPublicAnswers(ctx, ANONYMOUS, slug), { statusCode: 404, code: 'SL_NOT_FOUND' })

@@ -3,40 +3,20 @@
 // its roles, the audit log and the outbox as they were.
 import t from 'tap'
 import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
-import { findUserByEmail, setUserDisabled } from '../../src/db/users.js'
-import { findContact, insertContact } from '../../src/db/vendors.js'
-import { normalizeEmail } from '../../src/domain/email.js'
-import { ANONYMOUS, type UserActor } from '../../src/domain/policy.js'
+import { setUserDisabled } from '../../src/db/users.js'
+import { ANONYMOUS } from '../../src/domain/policy.js'
 import type { RfpDraft } from '../../src/domain/rfp-document.js'
 import { DAY_MS } from '../../src/domain/time.js'
 import { readAuditEvents, verifyAuditChain } from '../../src/services/audit.js'
 import { addRfpMember, listRfpMembers, removeRfpMember } from '../../src/services/rfp-members.js'
 import { registerInterest } from '../../src/services/rfp-vendors.js'
 import { cancelRfp, createRfpDraft, getRfp, listMyRfps, listPublicRfps, publishRfp, updateRfpDraft } from '../../src/services/rfps.js'
-import { createUser } from '../../src/services/users.js'
-import { registerVendor } from '../../src/services/vendors.js'
-import { T0, createCommitteeMember, createOwner, testContext } from '../helpers/app.js'
+import { T0, addVendorContact, createCommitteeMember, createOwner, createVendorContact, testContext } from '../helpers/app.js'
 
 type Ctx = Awaited<ReturnType<typeof testContext>>
 type TestT = Parameters<typeof testContext>[0]
 
 const UNKNOWN_ORGANISATION = '3f1c1e8e-5d55-4b4e-9a53-0a6c1e2b7d10'
-
-interface Vendor { actor: UserActor, organisationId: string, email: string }
-
-async function vendor (ctx: Ctx, organisation: string, email: string): Promise<Vendor> {
-  await registerVendor(ctx, { organisation, website: '', contactName: `${organisation} contact`, email })
-  const user = await findUserByEmail(ctx.db, normalizeEmail(email))
-  if (user === undefined) throw new Error(`no user ${email}`)
-  const contact = await findContact(ctx.db, user.id)
-  if (contact === undefined) throw new Error(`${email} is no vendor contact`)
-  return { actor: { kind: 'user', userId: user.id, isAdmin: false, organisationId: contact.organisationId, hasSecondFactor: false, secondFactorAt: null }, organisationId: contact.organisationId, email }
-}
-
-async function secondContact (ctx: Ctx, organisationId: string, email: string): Promise<void> {
-  const { id } = await createUser(ctx, null, { email, displayName: 'Second contact' })
-  await insertContact(ctx.db, id, organisationId, ctx.clock.now().toISOString())
-}
 
 async function withOwner (t: TestT) {
   const ctx = await testContext(t)
@@ -118,7 +98,7 @@ t.test('only an owner edits a draft; to anyone else it does not exist', async (t
   await addRfpMember(ctx, owner, slug, 'evaluator@example.org', 'evaluator')
   const stranger = await createOwner(ctx, 'stranger@example.org')
   const admin = await createCommitteeMember(ctx, 'admin@example.org', { isAdmin: true })
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   const changed = { ...draft, title: 'Changed by someone' }
   const before = await snapshot(ctx)
   // DESIGN §2: a draft is visible only to its owners, so even its evaluators are told it does not exist.
@@ -143,7 +123,7 @@ t.test('an evaluator, who sees a published RFP, may not edit it', async (t) => {
 
 t.test('an invited vendor must be a registered organisation', async (t) => {
   const { ctx, owner } = await withOwner(t)
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   const draft = securityAuditRfp(T0)
   const before = await snapshot(ctx)
   const problem = { statusCode: 400, code: 'SL_INVALID_INPUT', problems: [{ path: 'eligibility.vendors.0', message: 'is not a registered vendor organisation' }] }
@@ -163,10 +143,10 @@ t.test('an invited vendor must be a registered organisation', async (t) => {
 
 t.test('publishing an RFP for invited vendors mails each of their contacts an invitation', async (t) => {
   const { ctx, owner } = await withOwner(t)
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
-  const b = await vendor(ctx, 'Beta Security', 'bob@beta.example')
-  await vendor(ctx, 'Gamma Labs', 'cy@gamma.example')
-  await secondContact(ctx, a.organisationId, 'al@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const b = await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
+  await createVendorContact(ctx, 'Gamma Labs', 'cy@gamma.example')
+  await addVendorContact(ctx, a.organisationId, 'al@alpha.example')
   const draft: RfpDraft = { ...securityAuditRfp(T0), eligibility: { mode: 'invited', vendors: [a.organisationId, b.organisationId] } }
   const { id, slug } = await createRfpDraft(ctx, owner, draft)
   t.same(await mails(ctx, 'rfp-invitation'), [], 'a draft invites nobody')
@@ -200,10 +180,10 @@ t.test('a cancellation needs a reason', async (t) => {
 
 t.test('a published RFP is cancelled in public, and its registered and invited vendors are told', async (t) => {
   const { ctx, owner } = await withOwner(t)
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
-  const b = await vendor(ctx, 'Beta Security', 'bob@beta.example')
-  await vendor(ctx, 'Gamma Labs', 'cy@gamma.example')
-  await secondContact(ctx, b.organisationId, 'bea@beta.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const b = await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
+  await createVendorContact(ctx, 'Gamma Labs', 'cy@gamma.example')
+  await addVendorContact(ctx, b.organisationId, 'bea@beta.example')
   const draft: RfpDraft = { ...securityAuditRfp(T0), eligibility: { mode: 'invited', vendors: [a.organisationId, b.organisationId] } }
   const { id, slug } = await createRfpDraft(ctx, owner, draft)
   await publishRfp(ctx, owner, id)
@@ -239,8 +219,8 @@ t.test('a published RFP is cancelled in public, and its registered and invited v
 
 t.test('on an open RFP the registered vendors are told of the cancellation', async (t) => {
   const { ctx, owner } = await withOwner(t)
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
-  await vendor(ctx, 'Beta Security', 'bob@beta.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
+  await createVendorContact(ctx, 'Beta Security', 'bob@beta.example')
   const { id, slug } = await createRfpDraft(ctx, owner, securityAuditRfp(T0))
   await publishRfp(ctx, owner, id)
   await registerInterest(ctx, a.actor, slug)
@@ -250,7 +230,7 @@ t.test('on an open RFP the registered vendors are told of the cancellation', asy
 
 t.test('a cancelled draft stays private: a private event, no mail, invisible to the public', async (t) => {
   const { ctx, owner } = await withOwner(t)
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   const draft: RfpDraft = { ...securityAuditRfp(T0), eligibility: { mode: 'invited', vendors: [a.organisationId] } }
   const { id, slug } = await createRfpDraft(ctx, owner, draft)
   const outboxBefore = (await ctx.db.selectFrom('mail_outbox').select('id').execute()).length
@@ -307,7 +287,7 @@ t.test('the committee home lists the actor\'s own RFPs with their roles, and is 
   t.same((await listMyRfps(ctx, colleague, 50)).map((r) => r.slug).sort(), ['not-mine', 'their-rfp'])
   t.same(await listMyRfps(ctx, await createOwner(ctx, 'new@example.org'), 50), [], 'a new member has none')
 
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   await t.rejects(listMyRfps(ctx, a.actor, 50), { statusCode: 403, code: 'SL_FORBIDDEN', message: 'the committee pages are for committee members' })
 })
 
@@ -318,7 +298,7 @@ t.test('owners and admins add committee members by address; evaluators do not', 
   const evaluator = await createOwner(ctx, 'evaluator@example.org')
   const admin = await createCommitteeMember(ctx, 'admin@example.org', { isAdmin: true })
   const colleague = await createOwner(ctx, 'colleague@example.org')
-  const a = await vendor(ctx, 'Alpha Audits', 'ada@alpha.example')
+  const a = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
 
   ctx.clock.advance(1000)
   await addRfpMember(ctx, owner, slug, '  Evaluator@Example.org ', 'evaluator')
