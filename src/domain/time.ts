@@ -2,6 +2,10 @@
 
 export const DAY_MS = 24 * 60 * 60 * 1000
 
+/** Enough for every zone in use; a cache keyed by what people type must not grow without bound. */
+const FORMAT_CACHE_SIZE = 600
+const canonicalZones = new Map<string, string | undefined>()
+
 /**
  * The zone's canonical spelling ("europe/berlin" → "Europe/Berlin"), or undefined when there is no such zone.
  * Intl also maps current names to the older ones it knows ("Europe/Kyiv" → "Europe/Kiev"); those are kept as
@@ -9,20 +13,22 @@ export const DAY_MS = 24 * 60 * 60 * 1000
  */
 export function canonicalTimeZone (zone: string): string | undefined {
   if (zone.length > 64) return undefined
+  // Making a formatter costs tens of microseconds, and every page that shows a date asks: remembered, boundedly.
+  if (canonicalZones.has(zone)) return canonicalZones.get(zone)
+  let canonical: string | undefined
   try {
     const resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone
-    return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone
+    canonical = resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone
   } catch {
-    return undefined
+    canonical = undefined
   }
+  if (canonicalZones.size < FORMAT_CACHE_SIZE) canonicalZones.set(zone, canonical)
+  return canonical
 }
 
 export function isTimeZone (zone: string): boolean {
   return canonicalTimeZone(zone) !== undefined
 }
-
-/** Enough for every zone in use; a cache keyed by what people type must not grow without bound. */
-const FORMAT_CACHE_SIZE = 600
 
 /** A formatter from `cache`, made once per zone while the cache has room. */
 export function cachedFormat (cache: Map<string, Intl.DateTimeFormat>, zone: string, make: (zone: string) => Intl.DateTimeFormat): Intl.DateTimeFormat {

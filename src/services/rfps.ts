@@ -1,14 +1,15 @@
 // Use cases on an RFP as a whole: drafting, publishing, cancelling, and reading it as its viewer may.
 import { lockForTransaction, type Executor, type Trx } from '../db/database.js'
 import {
-  countPublishedRfps, findRfp, findRfpIdBySlug, insertRfp, insertRfpVersion, listPublishedRfps, listRfpsOfMember, markCancelled, markPublished,
+  countPublishedRfps, findRfp, findRfpIdBySlug, insertRfp, insertRfpVersion, listPublishedRfps, listRfpsOfMember, listVersionSummaries, markCancelled, markPublished,
   slugExists, updateDraftVersion
 } from '../db/rfps.js'
+import { listAnswered } from '../db/rfp-questions.js'
 import { insertRfpRole } from '../db/rfp-roles.js'
 import { contactAddressesOf, listOrganisations, organisationNames, vendorAddresses } from '../db/rfp-vendors.js'
 import { findUserById } from '../db/users.js'
 import { canonicalHash, type JsonValue } from '../domain/canonical-json.js'
-import type { Actor, UserActor } from '../domain/policy.js'
+import { ANONYMOUS, type Actor, type UserActor } from '../domain/policy.js'
 import { textProblems } from '../domain/questions.js'
 import { checkRfpDraft, DEFAULT_SCALE, weightShares, withDefaults, type Criterion, type RfpDocument, type RfpDraft } from '../domain/rfp-document.js'
 import { phaseOf, type RfpListing, type RfpPhase, type RfpRecord } from '../domain/rfp.js'
@@ -19,6 +20,8 @@ import { newId, nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
 
 export const CANCEL_REASON_MAX_LENGTH = 2000
+/** Answers on the public page: more than any RFP has had. */
+const PUBLIC_ANSWERS_LIMIT = 1000
 /** Organisations offered to an owner choosing whom to invite. */
 const ORGANISATION_CHOICES = 500
 
@@ -215,6 +218,13 @@ export async function describeDocument (ctx: ServiceContext, document: RfpDocume
 export async function getRfpView (ctx: ServiceContext, actor: Actor, slug: string) {
   const rfp = await getRfp(ctx, actor, slug)
   return { ...rfp, document: await describeDocument(ctx, rfp.document) }
+}
+
+/** Everything the public page of an RFP shows, read once: the RFP, its published answers and its amendments. */
+export async function getPublicRfpPage (ctx: ServiceContext, slug: string) {
+  const rfp = await getRfpView(ctx, ANONYMOUS, slug)
+  const [answers, history] = await Promise.all([listAnswered(ctx.db, rfp.id, PUBLIC_ANSWERS_LIMIT), listVersionSummaries(ctx.db, rfp.id)])
+  return { rfp, answers, amendments: history.slice(1).reverse() }
 }
 
 /** Refuses whoever may not draft RFPs: checked before a drafting form is even read. */

@@ -4,10 +4,10 @@ import { Type } from 'typebox'
 import type { Config } from '../../../config.js'
 import { ANONYMOUS } from '../../../domain/policy.js'
 import { QUESTION_MAX_LENGTH } from '../../../domain/questions.js'
-import { compareVersions, getRfpVersion, listRfpHistory } from '../../../services/amendments.js'
-import { askQuestion, confirmQuestion, listPublicAnswers, previewQuestionConfirmation } from '../../../services/questions.js'
+import { compareVersions, getRfpVersion } from '../../../services/amendments.js'
+import { askQuestion, confirmQuestion, previewQuestionConfirmation } from '../../../services/questions.js'
 import { getVendorStanding } from '../../../services/rfp-vendors.js'
-import { describeDocument, getRfpView } from '../../../services/rfps.js'
+import { describeDocument, getPublicRfpPage, getRfpView } from '../../../services/rfps.js'
 import { perAddress } from '../../sign-in-limits.js'
 import { CsrfField } from './sign-in.js'
 
@@ -21,11 +21,10 @@ const rfp: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config 
 
   app.get('/rfps/:slug', { schema: { params: Params } }, async (request, reply) => {
     // The public page is the same for everyone, signed in or not; a vendor also sees where it stands.
-    const found = await getRfpView(app.ctx, ANONYMOUS, request.params.slug)
-    const [answers, versions] = await Promise.all([listPublicAnswers(app.ctx, ANONYMOUS, found.slug), listRfpHistory(app.ctx, ANONYMOUS, found.slug)])
+    const page = await getPublicRfpPage(app.ctx, request.params.slug)
     const viewer = request.viewer
-    const standing = viewer?.organisationName != null ? await getVendorStanding(app.ctx, viewer.actor, found.slug) : undefined
-    return await reply.view('pages/public/rfp.hbs', { title: found.title, rfp: found, answers, amendments: versions.slice(1).reverse(), standing })
+    const standing = viewer?.organisationName != null ? await getVendorStanding(app.ctx, viewer.actor, page.rfp.slug) : undefined
+    return await reply.view('pages/public/rfp.hbs', { title: page.rfp.title, ...page, standing })
   })
 
   app.get('/rfps/:slug/versions/:n', { schema: { params: Type.Object({ slug: SlugParam, n: VersionNumber }) } }, async (request, reply) => {
