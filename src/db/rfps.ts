@@ -215,3 +215,8 @@ export async function versionCreatedAt (db: Executor, rfpId: string, number: num
   const row = await db.selectFrom('rfp_versions').select('created_at').where('rfp_id', '=', rfpId).where('number', '=', number).executeTakeFirstOrThrow()
   return row.created_at
 }
+
+/** Gives a draft a new slug; the caller has checked that the slug is free. */
+export async function setRfpSlug (db: Executor, id: string, slug: string): Promise<void> {
+  await db.updateTable('rfps').set({ slug }).where('id', '=', id).where('published_at', 'is', null).execute()
+}

@@ -2,7 +2,7 @@
 import { lockForTransaction, type Executor, type Trx } from '../db/database.js'
 import {
   countPublishedRfps, findRfp, findRfpIdBySlug, insertRfp, insertRfpVersion, listPublishedRfps, listRfpsOfMember, listVersionSummaries, markCancelled, markPublished,
-  slugExists, updateDraftVersion
+  setRfpSlug, slugExists, updateDraftVersion
 } from '../db/rfps.js'
 import { listAnswered } from '../db/rfp-questions.js'
 import { insertRfpRole } from '../db/rfp-roles.js'
@@ -85,7 +85,7 @@ export async function updateRfpDraft (ctx: ServiceContext, actor: UserActor, slu
     if (document.slug !== rfp.slug) {
       await lockForTransaction(trx, `rfps.slug:${document.slug}`)
       if (await slugExists(trx, document.slug)) throw new ConflictError(`slug: "${document.slug}" is taken by another RFP`)
-      await trx.updateTable('rfps').set({ slug: document.slug }).where('id', '=', rfp.id).execute()
+      await setRfpSlug(trx, rfp.id, document.slug)
     }
     if (!await updateDraftVersion(trx, rfp.id, document, at)) throw new InvalidStateError('the RFP was published meanwhile: change it with an amendment')
     await appendAuditEvent(trx, { at, type: 'rfp.draft.updated', actorId: actor.userId, rfpId: rfp.id, public: false, data: { slug: document.slug } })
