@@ -78,10 +78,13 @@ export async function listRfpHistory (ctx: ServiceContext, actor: Actor, slug: s
 
 /** One version of an RFP the actor may see. */
 export async function getRfpVersion (ctx: ServiceContext, actor: Actor, slug: string, number: number): Promise<RfpVersion> {
-  const rfp = await getRfp(ctx, actor, slug)
-  const version = await findVersion(ctx.db, rfp.id, rfp.slug, number)
-  if (version === undefined) throw new NotFoundError(`there is no version ${number}: the RFP has ${rfp.currentVersion}`)
-  return version
+  return await versionOf(ctx, await getRfp(ctx, actor, slug), number)
+}
+
+async function versionOf (ctx: ServiceContext, rfp: { id: string, slug: string, currentVersion: number }, number: number): Promise<RfpVersion> {
+  const found = await findVersion(ctx.db, rfp.id, rfp.slug, number)
+  if (found === undefined) throw new NotFoundError(`there is no version ${number}: the RFP has ${rfp.currentVersion}`)
+  return found
 }
 
 export interface VersionComparison {
@@ -109,9 +112,10 @@ function memoisedDiff (before: string, after: string): ReturnType<typeof wordDif
 
 /** Two versions and the word-level diff from the first to the second. */
 export async function compareVersions (ctx: ServiceContext, actor: Actor, slug: string, from: number, to: number): Promise<VersionComparison> {
+  const rfp = await getRfp(ctx, actor, slug)
   // The later one first: /versions/9 of an RFP with 2 versions names 9, not the 8 it would be compared with.
-  const newer = await getRfpVersion(ctx, actor, slug, to)
-  const older = await getRfpVersion(ctx, actor, slug, from)
+  const newer = await versionOf(ctx, rfp, to)
+  const older = await versionOf(ctx, rfp, from)
   const ids = new Set([older, newer].flatMap((v) => v.document.eligibility.mode === 'invited' ? v.document.eligibility.vendors : []))
   const names = await organisationNames(ctx.db, [...ids])
   return { from: older, to: newer, ...memoisedDiff(documentText(older.document, names), documentText(newer.document, names)) }

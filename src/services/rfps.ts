@@ -185,8 +185,7 @@ export async function listMyRfps (ctx: ServiceContext, actor: UserActor, limit: 
 
 /** An RFP the actor may see; one it may not see is reported as missing, so drafts do not leak their slugs. */
 export async function getRfp (ctx: ServiceContext, actor: Actor, slug: string): Promise<RfpRecord & { phase: RfpPhase }> {
-  const rfp = await findRfp(ctx.db, { slug })
-  if (rfp === undefined || !isAllowed(ctx, actor, { action: 'rfp.view', rfp })) throw new NotFoundError(`no RFP is published at /rfps/${slug}`)
+  const rfp = await findVisibleRfp(ctx.db, ctx, actor, slug)
   return { ...rfp, phase: phaseOf(rfp.state, rfp.schedule, ctx.clock.now()) }
 }
 
