@@ -20,6 +20,9 @@ import feeds from './http/routes/public/feeds.js'
 import committeeRfps from './http/routes/committee/rfps.js'
 import committeeQuestions from './http/routes/committee/questions.js'
 import vendorRfps from './http/routes/vendor/rfps.js'
+import vendorProposals from './http/routes/vendor/proposals.js'
+import committeeProposals from './http/routes/committee/proposals.js'
+import receipts from './http/routes/public/receipts.js'
 import signIn from './http/routes/public/sign-in.js'
 import committeeSignIn from './http/routes/public/committee-sign-in.js'
 import account from './http/routes/account/account.js'
@@ -111,8 +114,11 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
     await pages.register(vendorRegister, { config })
     await pages.register(vendorPortal, { pageSize: config.limits.pageSize })
     await pages.register(vendorRfps)
+    await pages.register(vendorProposals)
+    await pages.register(receipts)
     await pages.register(committeeRfps)
     await pages.register(committeeQuestions)
+    await pages.register(committeeProposals)
     await pages.register(committeeSignIn, { config })
     await pages.register(account, { config })
     await pages.register(adminUsers, { config })

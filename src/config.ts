@@ -61,6 +61,15 @@ export const ConfigSchema = Type.Object({
   views: Type.Object({
     cache: Type.Boolean({ description: 'Compile templates once; false recompiles on every request (template work only)' })
   }, { additionalProperties: false }),
+  keys: Type.Object({
+    instanceKey: Type.String({ description: 'Wraps each RFP\'s opening key: 32 random bytes in base64url (43 characters). Empty: made on first start and kept in <dataDir>/instance-key. Every instance sharing a database needs the same one, and losing it loses every sealed proposal not yet opened' })
+  }, { additionalProperties: false }),
+  proposals: Type.Object({
+    maxFileBytes: Type.Integer({ minimum: 1024, maximum: 4294967296, description: 'Largest file a proposal may attach' }),
+    maxProposalBytes: Type.Integer({ minimum: 1024, maximum: 17179869184, description: 'Largest total of one proposal version\'s files' }),
+    maxFiles: Type.Integer({ minimum: 1, maximum: 100, description: 'Most files one proposal version may attach' }),
+    allowedTypes: Type.String({ pattern: '^(pdf|png|jpeg|text|zip)(,(pdf|png|jpeg|text|zip))*$', description: 'Kinds of file accepted, recognised by content, comma-separated: pdf, png, jpeg, text, zip' })
+  }, { additionalProperties: false }),
   limits: Type.Object({
     pageSize: Type.Integer({ minimum: 1, maximum: 200, description: 'Rows per page on listings' }),
     maxPage: Type.Integer({ minimum: 1, maximum: 100000, description: 'Highest page number a listing accepts' })
@@ -209,6 +218,8 @@ function checkMeaning (config: Config, sources: Map<string, string>): void {
   if (!isEmailAddress(from.trim())) throw new ConfigError(`config: ${where('mail.from')}: must be an address such as "Shortlist <rfp@example.org>"`)
   if (config.mail.leaseMs < 2 * config.mail.sendTimeoutMs) throw new ConfigError(`config: ${where('mail.leaseMs')}: must be at least twice mail.sendTimeoutMs, so a send ends before its lease does`)
   if (config.session.secret !== '' && config.session.secret.length < 32) throw new ConfigError(`config: ${where('session.secret')}: must be at least 32 characters`)
+  if (config.keys.instanceKey !== '' && !/^[A-Za-z0-9_-]{43}$/.test(config.keys.instanceKey)) throw new ConfigError(`config: ${where('keys.instanceKey')}: must be 32 bytes in base64url (43 characters), e.g. from: node -e "console.log(crypto.randomBytes(32).toString('base64url'))"`)
+  if (config.proposals.maxProposalBytes < config.proposals.maxFileBytes) throw new ConfigError(`config: ${where('proposals.maxProposalBytes')}: must not be less than proposals.maxFileBytes`)
   if (config.session.absoluteTimeoutMs < config.session.idleTimeoutMs) throw new ConfigError(`config: ${where('session.absoluteTimeoutMs')}: must not be less than session.idleTimeoutMs`)
   if (config.mail.retryMaxMs < config.mail.retryBaseMs) throw new ConfigError(`config: ${where('mail.retryMaxMs')}: must not be less than mail.retryBaseMs`)
   if (!isTimeZone(config.timeZone)) throw new ConfigError(`config: ${where('timeZone')}: is not an IANA time zone (e.g. Europe/Berlin, UTC)`)

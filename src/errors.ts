@@ -21,3 +21,8 @@ export function invalidInput (problems: Problem[]): InvalidInputError {
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''
   return Object.assign(new InvalidInput(summary + more), { problems })
 }
+
+export function isInvalidInput (error: unknown): error is InvalidInputError {
+  const e = error as { code?: unknown, problems?: unknown }
+  return e.code === 'SL_INVALID_INPUT' && Array.isArray(e.problems)
+}

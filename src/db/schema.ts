@@ -221,6 +221,76 @@ export interface StoredFileChunksTable {
   data: Uint8Array
 }
 
+export interface RfpOpeningKeysTable {
+  rfp_id: string
+  /** "proposals" or "price". */
+  purpose: string
+  /** Raw X25519 public key, base64url. */
+  public_key: string
+  wrapped_private_key: string
+  custody: string
+  instance_key_id: string
+  created_at: string
+}
+
+export interface RfpOpeningsTable {
+  rfp_id: string
+  started_by: string
+  started_at: string
+  confirmed_by: string | null
+  /** Set when the ceremony completes: from then on committee members who may read proposals can. */
+  opened_at: string | null
+}
+
+export interface ProposalsTable {
+  id: string
+  rfp_id: string
+  organisation_id: string
+  /** DESIGN §2: submitted, withdrawn, non_responsive, disqualified, scored, shortlisted, selected, not_selected. */
+  status: string
+  current_version: number
+  status_reason: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ProposalVersionsTable {
+  proposal_id: string
+  number: number
+  /** The RFP version the vendor submitted against. */
+  rfp_version: number
+  submitted_by: string
+  submitted_at: string
+  /** The receipt manifest, in canonical JSON. */
+  manifest: string
+  receipt_hash: string
+  /** Sealed summary and personnel, base64url. */
+  sealed_content: string
+  /** The sealed price envelope, base64url; null when the RFP does not score price. */
+  sealed_price: string | null
+}
+
+export interface ProposalFilesTable {
+  proposal_id: string
+  version: number
+  n: number
+  part: string
+  stored_file_id: string
+  original_name: string
+  file_type: string
+  size: number
+  sha256: string
+}
+
+export interface ProposalPartnersTable {
+  proposal_id: string
+  version: number
+  organisation_id: string
+  confirm_token_hash: string
+  confirmed_by: string | null
+  confirmed_at: string | null
+}
+
 export interface Database {
   users: UsersTable
   rfps: RfpsTable
@@ -243,6 +313,12 @@ export interface Database {
   rfp_interests: RfpInterestsTable
   rfp_acknowledgements: RfpAcknowledgementsTable
   rfp_questions: RfpQuestionsTable
+  rfp_opening_keys: RfpOpeningKeysTable
+  rfp_openings: RfpOpeningsTable
+  proposals: ProposalsTable
+  proposal_versions: ProposalVersionsTable
+  proposal_files: ProposalFilesTable
+  proposal_partners: ProposalPartnersTable
 }
 
 export type UserRow = Selectable<UsersTable>

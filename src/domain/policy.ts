@@ -52,6 +52,18 @@ export type Request =
   | { action: 'rfp.question.ask', rfp: RfpResource }
   | { action: 'rfp.interest', rfp: RfpResource }
   | { action: 'committee.view' }
+  | { action: 'proposal.submit', rfp: RfpResource }
+  | { action: 'proposals.list', rfp: RfpResource }
+  | { action: 'proposals.open', rfp: RfpResource }
+  | { action: 'proposals.open.confirm', rfp: RfpResource, startedBy: string }
+  | { action: 'proposal.content.read', rfp: SealedRfp }
+  | { action: 'proposal.price.read', rfp: SealedRfp }
+
+/** An RFP with what the sealing guard needs: whether its proposals have been opened. */
+export interface SealedRfp extends RfpResource {
+  /** When the opening ceremony completed; null while the proposals are sealed. */
+  openedAt: string | null
+}
 
 export type Decision =
   | { allowed: true }
@@ -99,6 +111,9 @@ export function decide (actor: Actor, request: Request, now: Date): Decision {
       // The public asks too, once it confirms an address; the committee answers rather than asks.
       if (request.rfp.publishedAt === null) return refuse('the RFP is not published')
       return hasRole(actor, request.rfp, 'owner') || hasRole(actor, request.rfp, 'evaluator') ? refuse('the committee answers questions rather than asking them') : allow
+    case 'proposal.content.read':
+    case 'proposal.price.read':
+      return readSealed(actor, request)
     case 'rfp.interest':
       if (actor.kind === 'anonymous') return refuse('sign in as a vendor first')
       if (request.rfp.publishedAt === null) return refuse('the RFP is not published')
@@ -122,5 +137,28 @@ export function decide (actor: Actor, request: Request, now: Date): Decision {
       return actor.isAdmin ? allow : refuse('only admins manage users')
     case 'user.manage':
       return actor.isAdmin ? recentSecondFactor(actor, now) : refuse('only admins manage users')
+    case 'proposal.submit':
+      if (request.rfp.publishedAt === null) return refuse('the RFP is not published')
+      return actor.organisationId !== null ? allow : refuse('proposals are submitted by vendor contacts')
+    case 'proposals.list':
+      return hasRole(actor, request.rfp, 'owner') || hasRole(actor, request.rfp, 'evaluator') ? allow : refuse('the proposals are for the RFP\'s committee')
+    case 'proposals.open':
+      return hasRole(actor, request.rfp, 'owner') ? recentSecondFactor(actor, now) : refuse('only an owner of the RFP starts the opening of its proposals')
+    case 'proposals.open.confirm':
+      if (!hasRole(actor, request.rfp, 'owner') && !hasRole(actor, request.rfp, 'evaluator')) return refuse('only a member of the RFP\'s committee confirms the opening')
+      if (actor.userId === request.startedBy) return refuse('a second committee member confirms the opening: not the one who started it')
+      return recentSecondFactor(actor, now)
   }
+}
+
+/**
+ * The sealing guard (DESIGN §3.1): every read of a proposal's content or files asks it. Nobody — owner,
+ * evaluator, admin or the vendor itself — reads before the opening ceremony; after it, the committee does.
+ * The price envelope stays sealed until technical scoring closes, which evaluation (#8) will record.
+ */
+function readSealed (actor: Actor, request: Extract<Request, { action: 'proposal.content.read' | 'proposal.price.read' }>): Decision {
+  if (request.rfp.openedAt === null) return refuse('the proposals are sealed until the deadline has passed and the committee has opened them')
+  if (!hasRole(actor, request.rfp, 'owner') && !hasRole(actor, request.rfp, 'evaluator')) return refuse('proposals are read by the RFP\'s committee only')
+  if (request.action === 'proposal.price.read') return refuse('the price envelope stays sealed until technical scoring is closed')
+  return allow
 }

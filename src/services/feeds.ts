@@ -5,7 +5,7 @@ import { ANONYMOUS } from '../domain/policy.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { getRfp } from './rfps.js'
 
-export const FEED_EVENT_TYPES = ['rfp.published', 'rfp.amended', 'rfp.question.answered', 'rfp.answer.revised', 'rfp.cancelled'] as const
+export const FEED_EVENT_TYPES = ['rfp.published', 'rfp.amended', 'rfp.question.answered', 'rfp.answer.revised', 'rfp.opened', 'rfp.cancelled'] as const
 /** Entries per feed: readers poll, so the newest are enough. */
 export const FEED_LENGTH = 50
 
@@ -38,6 +38,15 @@ function describe (event: { seq: number, at: string, type: string, data: Record<
         summary: `Q: ${text(event.data.question)}\n\nA: ${text(event.data.answer)}`,
         path: `/rfps/${slug}#answer-${String(event.data.number)}`
       }
+    case 'rfp.opened': {
+      const count = Number(event.data.count)
+      return {
+        ...base,
+        title: `Proposals opened: ${title}`,
+        summary: `The committee opened the ${count} proposal${count === 1 ? '' : 's'} received by the deadline. Every receipt hash is listed publicly.`,
+        path: `/rfps/${slug}/receipts`
+      }
+    }
     default:
       return { ...base, title: `Cancelled: ${title}`, summary: text(event.data.reason), path: `/rfps/${slug}` }
   }

@@ -18,6 +18,7 @@ import { appendAuditEvent } from './audit.js'
 import { authorize, isAllowed } from './authorize.js'
 import { newId, nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
+import { ensureOpeningKeys } from './opening-keys.js'
 
 export const CANCEL_REASON_MAX_LENGTH = 2000
 /** Answers on the public page: more than any RFP has had. */
@@ -120,6 +121,8 @@ export async function publishRfp (ctx: ServiceContext, actor: UserActor, rfpId: 
     }
     const hash = documentHash(rfp.document, 1)
     if (!await markPublished(trx, rfpId, at)) throw new InvalidStateError('the RFP was published meanwhile')
+    // Made now so that every proposal is sealed on arrival to a key that existed before it (DESIGN §3.1).
+    await ensureOpeningKeys(trx, ctx, rfpId, at)
     await appendAuditEvent(trx, { at, type: 'rfp.published', actorId: actor.userId, rfpId, public: true, data: { slug: rfp.slug, title: rfp.title, version: 1, documentHash: hash } })
     const author = await findUserById(trx, rfp.createdBy)
     if (author !== undefined) {

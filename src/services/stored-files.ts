@@ -72,3 +72,10 @@ export async function sweepOrphanFiles (ctx: ServiceContext, graceMs = ORPHAN_GR
   }
   return swept
 }
+
+/** Removes files an action stored but did not commit (it was refused): nothing of a refused upload is kept. */
+export async function discardStoredFiles (ctx: ServiceContext, ids: readonly string[]): Promise<void> {
+  for (const id of ids) {
+    if (await ctx.db.transaction().execute(async (trx) => await deleteOrphanFile(trx, id))) await ctx.files.remove(id)
+  }
+}

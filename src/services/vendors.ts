@@ -1,8 +1,10 @@
 // Vendor organisations and their contacts: registration, and who is signed in.
 import { lockForTransaction } from '../db/database.js'
 import { findUserByEmail } from '../db/users.js'
-import { listRfpsTakingProposals } from '../db/rfps.js'
-import { findOrganisationByName, insertContact, insertOrganisation } from '../db/vendors.js'
+import { findRfp, listRfpsTakingProposals } from '../db/rfps.js'
+import { listProposalsOfOrganisation } from '../db/proposals.js'
+import { acknowledgedVersions } from '../db/rfp-vendors.js'
+import { findContact, findOrganisationByName, insertContact, insertOrganisation } from '../db/vendors.js'
 import { normalizeEmail } from '../domain/email.js'
 import type { Actor } from '../domain/policy.js'
 import type { Problem } from '../domain/schema-problems.js'
@@ -67,7 +69,23 @@ export async function registerVendor (ctx: ServiceContext, input: VendorRegistra
  * The vendor portal's first page: the RFPs still taking proposals, soonest deadline first. Filtered in the
  * query, not after a page of all published RFPs, so an open RFP is never pushed off by decided ones.
  */
+/**
+ * The portal's home: the RFPs open for proposals that the organisation may bid on, with the amendments it has
+ * yet to acknowledge and where its proposal stands; and every proposal it has made.
+ */
 export async function getVendorPortal (ctx: ServiceContext, actor: Actor, limit: number) {
   authorize(ctx, actor, { action: 'vendor.portal' })
-  return { rfps: await listRfpsTakingProposals(ctx.db, nowIso(ctx), limit) }
+  const contact = actor.kind === 'user' ? await findContact(ctx.db, actor.userId) : undefined
+  if (contact === undefined) return { rfps: [], proposals: [] }
+  const proposals = await listProposalsOfOrganisation(ctx.db, contact.organisationId, limit)
+  const standing = new Map(proposals.map((p) => [p.slug, p]))
+  const rfps = []
+  for (const listing of await listRfpsTakingProposals(ctx.db, nowIso(ctx), limit)) {
+    const rfp = await findRfp(ctx.db, { id: listing.id })
+    if (rfp === undefined || (rfp.document.eligibility.mode === 'invited' && !rfp.document.eligibility.vendors.includes(contact.organisationId))) continue
+    const acknowledged = new Set(await acknowledgedVersions(ctx.db, rfp.id, contact.organisationId))
+    const unacknowledged = Array.from({ length: rfp.currentVersion - 1 }, (_, i) => i + 2).filter((v) => !acknowledged.has(v))
+    rfps.push({ ...listing, unacknowledged, proposal: standing.get(rfp.slug) ?? null })
+  }
+  return { rfps, proposals }
 }

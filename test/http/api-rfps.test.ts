@@ -4,6 +4,7 @@ import type { Test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { findUserByEmail } from '../../src/db/users.js'
 import { findContact } from '../../src/db/vendors.js'
+import { CLOSED_RFP_SLUG } from '../../src/demo/crypto-review-rfp.js'
 import { DEMO_RFP_SLUG, securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import type { UserActor } from '../../src/domain/policy.js'
 import type { RfpDraft } from '../../src/domain/rfp-document.js'
@@ -85,7 +86,7 @@ t.test('drafting, publishing and amending through the API, with the problems of 
   t.match(unknownField.message, /additional|colour/)
   isError(t, await app.inject({ method: 'POST', url: '/api/v1/rfps', headers: { authorization: `Bearer ${tokens.owner}`, 'content-type': 'application/json' }, payload: '{"title":' }), 400)
   isError(t, await app.inject({ method: 'POST', url: '/api/v1/rfps', headers: { authorization: `Bearer ${tokens.owner}`, 'content-type': 'application/xml' }, payload: '<rfp/>' }), 415)
-  t.equal((await call('GET', '/api/v1/rfps')).json().total, 1, 'nothing was created')
+  t.equal((await call('GET', '/api/v1/rfps')).json().total, 2, 'nothing was created: the demo\'s two RFPs')
 
   const created = await call('POST', '/api/v1/rfps', tokens.owner, draft)
   t.equal(created.statusCode, 201)
@@ -128,8 +129,8 @@ t.test('drafting, publishing and amending through the API, with the problems of 
 
   const list = await call('GET', '/api/v1/rfps')
   t.equal(list.statusCode, 200)
-  t.match(list.json(), { page: 1, pageCount: 1, total: 2 })
-  t.same(list.json().items.map((i: { slug: string }) => i.slug), [SLUG, DEMO_RFP_SLUG], 'published RFPs, the most recently published first')
+  t.match(list.json(), { page: 1, pageCount: 1, total: 3 })
+  t.same(list.json().items.map((i: { slug: string }) => i.slug), [SLUG, DEMO_RFP_SLUG, CLOSED_RFP_SLUG], 'published RFPs, the most recently published first')
   t.match(list.json().items[1], { state: 'published', version: 3, phase: 'questions_open' })
   isError(t, await call('GET', '/api/v1/rfps?page=2'), 404)
   isError(t, await call('GET', '/api/v1/rfps?page=0'), 400)

@@ -6,6 +6,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import ICAL from 'ical.js'
 import { findUserByEmail } from '../../src/db/users.js'
 import { findContact } from '../../src/db/vendors.js'
+import { CLOSED_RFP_SLUG } from '../../src/demo/crypto-review-rfp.js'
 import { DEMO_RFP_SLUG, securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import type { UserActor } from '../../src/domain/policy.js'
 import { amendRfp } from '../../src/services/amendments.js'
@@ -92,13 +93,16 @@ t.test('the site feed lists the demo\'s publication, answers and amendments, new
   const { app, ctx, chair, vendor } = await demo(t)
   const first = await fetchFeed(t, app, '/feed.atom')
   const title = 'Independent security audit of Driftwood 2.0'
+  const closed = 'Cryptography review of the Lanternfish signing library'
   t.same(titles(first.entries), [
     `Amendment (version 3): ${title}`,
     `Amendment (version 2): ${title}`,
     `Answer 3: ${title}`,
     `Answer 2: ${title}`,
     `Answer 1: ${title}`,
-    `Published: ${title}`
+    `Published: ${title}`,
+    `Proposals opened: ${closed}`,
+    `Published: ${closed}`
   ])
   const links = first.entries.map((e) => e.link[0]?.['@_href'])
   t.same(links, [
@@ -107,8 +111,11 @@ t.test('the site feed lists the demo\'s publication, answers and amendments, new
     `${PUBLIC_URL}/rfps/${DEMO_RFP_SLUG}#answer-3`,
     `${PUBLIC_URL}/rfps/${DEMO_RFP_SLUG}#answer-2`,
     `${PUBLIC_URL}/rfps/${DEMO_RFP_SLUG}#answer-1`,
-    `${PUBLIC_URL}/rfps/${DEMO_RFP_SLUG}`
+    `${PUBLIC_URL}/rfps/${DEMO_RFP_SLUG}`,
+    `${PUBLIC_URL}/rfps/${CLOSED_RFP_SLUG}/receipts`,
+    `${PUBLIC_URL}/rfps/${CLOSED_RFP_SLUG}`
   ])
+  t.match(first.entries[6]?.summary[0]?.['#text'], 'opened the 3 proposals received by the deadline')
   t.match(first.entries[0]?.summary[0]?.['#text'], 'Every date moves one week later')
   t.match(first.entries[4]?.summary[0]?.['#text'], /^Q: Is the retest of fixes included in the fixed fee.*\n\nA: Include the retest in the fixed fee\./s)
   const alternate = first.feed.link.find((l) => l['@_rel'] === 'alternate')
@@ -154,7 +161,7 @@ t.test('an RFP\'s feed holds its own news only; a draft has none to show', async
   t.equal(rfpFeed.feed.link.find((l) => l['@_rel'] === 'alternate')?.['@_href'], `${PUBLIC_URL}/rfps/${DEMO_RFP_SLUG}`)
   t.equal(rfpFeed.entries.length, 6)
   t.notMatch(rfpFeed.xml, 'Another audit', 'not another RFP\'s news')
-  t.same(ids(rfpFeed.entries), ids(site.entries).slice(1), 'an event has one id, in every feed that lists it')
+  t.same(ids(rfpFeed.entries), ids(site.entries).slice(1, 7), 'an event has one id, in every feed that lists it')
   t.equal((await fetchFeed(t, app, '/rfps/another-audit/feed.atom')).entries.length, 1)
 
   for (const url of ['/rfps/a-draft-audit/feed.atom', '/rfps/a-draft-audit/calendar.ics', '/rfps/no-such-rfp/feed.atom', '/rfps/no-such-rfp/calendar.ics']) {

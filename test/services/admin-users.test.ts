@@ -38,7 +38,7 @@ t.test('roles: granted and revoked by an admin, audited, decisive for access; ne
   t.same((await getRfp(ctx, member.actor, DEMO_RFP_SLUG)).members.map((m) => m.role), ['owner'], 'nothing changed by the refused revocation')
   await t.rejects(revokeRole(ctx, admin.actor, member.userId, DEMO_RFP_SLUG, 'evaluator'), { statusCode: 404, code: 'SL_NOT_FOUND' })
 
-  const events = await ctx.db.selectFrom('audit_events').select(['type', 'actor_id', 'data']).where('type', 'like', 'role.%').orderBy('seq').execute()
+  const events = await ctx.db.selectFrom('audit_events').select(['type', 'actor_id', 'data']).where('type', 'like', 'role.%').where('rfp_id', '=', rfp.id).orderBy('seq').execute()
   t.same(events.map((e) => [e.type, e.actor_id]), [['role.granted', admin.userId], ['role.revoked', admin.userId]])
   t.same(JSON.parse(events[0]?.data ?? '{}'), { role: 'owner', userId: member.userId })
 })
@@ -64,12 +64,12 @@ t.test('the list of users, in pages, says where each stands', async (t) => {
   await inviteUser(ctx, admin.actor, { email: 'invited@example.org', displayName: 'Invited' })
   await registerVendor(ctx, { organisation: 'Acme', website: '', contactName: 'V', email: 'v@acme.example' })
   const page = await listUsersPage(ctx, admin.actor, 1, 3)
-  // The demo's two vendor contacts are among them.
-  t.equal(page.total, 7)
+  // The demo's three vendor contacts, its chair and its reviewer are among them.
+  t.equal(page.total, 9)
   t.equal(page.pageCount, 3)
   t.same(page.items.map((u) => [u.email, u.status]), [['admin@example.org', 'active'], ['ana@northwind-assurance.example', 'vendor contact'], ['chair@driftwood.example', 'invited']])
-  t.same((await listUsersPage(ctx, admin.actor, 2, 3)).items.map((u) => [u.email, u.status]), [['invited@example.org', 'invited'], ['kenji@basalt-lab.example', 'vendor contact'], ['member@example.org', 'active']])
-  t.same((await listUsersPage(ctx, admin.actor, 3, 3)).items.map((u) => [u.email, u.status]), [['v@acme.example', 'vendor contact']])
+  t.same((await listUsersPage(ctx, admin.actor, 2, 3)).items.map((u) => [u.email, u.status]), [['invited@example.org', 'invited'], ['kenji@basalt-lab.example', 'vendor contact'], ['mara@quillon-labs.example', 'vendor contact']])
+  t.same((await listUsersPage(ctx, admin.actor, 3, 3)).items.map((u) => [u.email, u.status]), [['member@example.org', 'active'], ['sam@driftwood.example', 'invited'], ['v@acme.example', 'vendor contact']])
   await t.rejects(listUsersPage(ctx, admin.actor, 4, 3), { statusCode: 404, code: 'SL_NOT_FOUND' })
   await t.rejects(inviteUser(ctx, admin.actor, { email: 'INVITED@example.org', displayName: 'Twice' }), { statusCode: 409, code: 'SL_CONFLICT' }, 'an address is one account, whatever its case')
 })
