@@ -92,7 +92,7 @@ export async function findPartnerByToken (db: Executor, tokenHash: string) {
     .innerJoin('vendor_organisations', 'vendor_organisations.id', 'proposals.organisation_id')
     .innerJoin('rfps', 'rfps.id', 'proposals.rfp_id')
     .select(['proposal_partners.proposal_id', 'proposal_partners.version', 'proposal_partners.organisation_id', 'proposal_partners.confirmed_at',
-      'proposals.rfp_id', 'rfps.slug as rfp_slug', 'proposals.current_version', 'vendor_organisations.name as lead_name'])
+      'proposals.rfp_id', 'rfps.slug as rfp_slug', 'proposals.current_version', 'proposals.status', 'vendor_organisations.name as lead_name'])
     .where('proposal_partners.confirm_token_hash', '=', tokenHash).executeTakeFirst()
 }
 

@@ -17,7 +17,7 @@ import { authorize, isAllowed } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { openingPrivateKey, sealingContext } from './opening-keys.js'
 import { findRfpForChange, getRfp } from './rfps.js'
-import { readStoredFile } from './stored-files.js'
+import { readStoredFile, StoredFileDamagedError } from './stored-files.js'
 
 /** Proposals one RFP lists to its committee: more than any RFP gets. */
 const PROPOSAL_LIST_LIMIT = 1000
@@ -137,7 +137,7 @@ async function readableProposal (ctx: ServiceContext, actor: UserActor, slug: st
 }
 
 function unsealError (what: string, error: unknown): never {
-  if (error instanceof SealError) throw new InvalidStateError(`${what} failed its integrity check and is not shown: ${error.message}. Restore it from a backup`)
+  if (error instanceof SealError || error instanceof StoredFileDamagedError) throw new InvalidStateError(`${what} failed its integrity check and is not shown: ${error.message}. Restore it from a backup`)
   throw error
 }
 
@@ -182,30 +182,29 @@ export async function openProposalFile (ctx: ServiceContext, actor: UserActor, s
   const { rfp, proposal } = await readableProposal(ctx, actor, slug, proposalId)
   const file = (await listProposalFiles(ctx.db, proposal.id, proposal.current_version)).find((f) => f.n === n)
   if (file === undefined) throw new NotFoundError('this proposal has no such file')
-  const privateKey = await openingPrivateKey(ctx.db, ctx, rfp.id, 'proposals')
   const context = sealingContext(rfp.id, 'proposals')
-  const plaintext = async (): Promise<AsyncIterable<Uint8Array>> => unseal((await readStoredFile(ctx, file.stored_file_id)).content, { privateKey, context })
+  // Each read unwraps the key afresh and wipes it when done: nothing of it outlives the download.
+  const plaintext = async function * (): AsyncIterable<Uint8Array> {
+    const privateKey = await openingPrivateKey(ctx.db, ctx, rfp.id, 'proposals')
+    try {
+      yield * unseal((await readStoredFile(ctx, file.stored_file_id)).content, { privateKey, context })
+    } finally {
+      privateKey.fill(0)
+    }
+  }
   const hash = createHash('sha256')
   try {
-    for await (const chunk of await plaintext()) hash.update(chunk)
+    for await (const chunk of plaintext()) hash.update(chunk)
   } catch (error) {
-    privateKey.fill(0)
     unsealError(`"${file.original_name}"`, error)
   }
   if (hash.digest('hex') !== file.sha256) {
-    privateKey.fill(0)
     throw new InvalidStateError(`"${file.original_name}" does not match the SHA-256 its receipt records and is not served. Restore it from a backup`)
   }
   return {
     name: file.original_name,
     mediaType: FILE_TYPES[file.file_type as FileTypeId]?.mediaType ?? 'application/octet-stream',
     size: Number(file.size),
-    content: async function * () {
-      try {
-        yield * await plaintext()
-      } finally {
-        privateKey.fill(0)
-      }
-    }
+    content: plaintext
   }
 }

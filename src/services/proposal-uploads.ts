@@ -7,10 +7,11 @@ import type { UserActor } from '../domain/policy.js'
 import { isOnTime } from '../domain/proposal.js'
 import { seal, sealedSize } from '../domain/sealing.js'
 import { formatInstant } from '../domain/time.js'
-import { InvalidStateError, TooLargeError, invalidInput } from '../errors.js'
+import { ForbiddenError, InvalidStateError, TooLargeError, invalidInput } from '../errors.js'
 import { authorize } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { sealingContext, sealingKey } from './opening-keys.js'
+import { isEligible, organisationOf, unacknowledgedOf } from './rfp-vendors.js'
 import { getRfp } from './rfps.js'
 import { storeFile } from './stored-files.js'
 
@@ -79,6 +80,11 @@ export async function sealUpload (ctx: ServiceContext, actor: UserActor, slug: s
   // Refused early so a late vendor is not kept waiting for a long upload; the submission checks again.
   if (rfp.state !== 'published') throw new InvalidStateError(`the RFP is ${rfp.state}: it takes no proposals`)
   if (!isOnTime(rfp.schedule.proposalsDueAt, ctx.clock.now())) throw new InvalidStateError(lateMessage(rfp.schedule.proposalsDueAt, rfp.timeZone))
+  // And so is a vendor who may not bid yet: nothing of its upload is stored.
+  const { organisationId } = await organisationOf(ctx.db, actor)
+  if (!isEligible(rfp, organisationId)) throw new ForbiddenError(NOT_INVITED)
+  const unacknowledged = await unacknowledgedOf(ctx.db, rfp, organisationId)
+  if (unacknowledged.length > 0) throw new InvalidStateError(acknowledgeFirst(unacknowledged))
   const publicKey = await sealingKey(ctx, rfp.id, 'proposals', nowIso(ctx))
   const maxBytes = Math.min(upload.maxBytes, ctx.proposals.maxFileBytes)
   const fileName = cleanFileName(upload.fileName)
@@ -88,6 +94,12 @@ export async function sealUpload (ctx: ServiceContext, actor: UserActor, slug: s
   })
   const stored = await storeFile(ctx, sealed, { maxBytes: sealedSize(maxBytes) })
   return { storedFileId: stored.id, part: upload.part, originalName: fileName, fileType: inspection.type!, size: inspection.size, sha256: inspection.hash.digest('hex') }
+}
+
+export const NOT_INVITED = 'this RFP is open to invited vendors only, and your organisation is not one of them'
+
+export function acknowledgeFirst (versions: readonly number[]): string {
+  return `acknowledge amendment${versions.length > 1 ? 's' : ''} ${versions.join(', ')} on the RFP page before submitting`
 }
 
 export function lateMessage (dueAt: string, timeZone: string): string {

@@ -2,11 +2,10 @@
 // confirmations, receipts, and what each audience may see of them while they are sealed.
 import { commitStoredFile } from '../db/stored-files.js'
 import {
-  advanceProposal, confirmPartner, findPartnerByToken, findProposalOf, findReceipt, insertPartner, insertProposal, insertProposalFile, insertProposalVersion,
+  advanceProposal, confirmPartner, findPartnerByToken, findProposalOf, findProposalVersion, findReceipt, insertPartner, insertProposal, insertProposalFile, insertProposalVersion,
   listPartners, listProposalFiles, listProposalVersions, listReceipts, markWithdrawn
 } from '../db/proposals.js'
-import { acknowledgedVersions, contactAddressesOf, insertInterest, listOrganisations, organisationNames } from '../db/rfp-vendors.js'
-import { findContact } from '../db/vendors.js'
+import { contactAddressesOf, insertInterest, listOrganisations, organisationNames } from '../db/rfp-vendors.js'
 import type { Executor } from '../db/database.js'
 import { canonicalHash, canonicalJson, type JsonValue } from '../domain/canonical-json.js'
 import type { UserActor } from '../domain/policy.js'
@@ -21,7 +20,8 @@ import { authorize } from './authorize.js'
 import { newId, nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
 import { sealingContext, sealingKey } from './opening-keys.js'
-import { lateMessage, type UploadedFile } from './proposal-uploads.js'
+import { acknowledgeFirst, lateMessage, NOT_INVITED, type UploadedFile } from './proposal-uploads.js'
+import { isEligible, organisationOf, unacknowledgedOf } from './rfp-vendors.js'
 import { findRfpForChange, getRfp } from './rfps.js'
 import { newSignInToken } from './sign-in.js'
 
@@ -33,22 +33,6 @@ const PARTNER_CHOICES = 500
 export interface Receipt {
   hash: string
   manifest: { [key: string]: JsonValue }
-}
-
-function isEligible (rfp: RfpRecord, organisationId: string): boolean {
-  return rfp.document.eligibility.mode === 'open' || rfp.document.eligibility.vendors.includes(organisationId)
-}
-
-async function organisationOf (db: Executor, actor: UserActor): Promise<{ organisationId: string, organisationName: string }> {
-  const contact = await findContact(db, actor.userId)
-  if (contact === undefined) throw new ForbiddenError('proposals are submitted by vendor contacts')
-  return contact
-}
-
-/** Amendments the organisation has yet to acknowledge: a proposal is made against the RFP as it now stands. */
-async function unacknowledgedOf (trx: Executor, rfp: RfpRecord, organisationId: string): Promise<number[]> {
-  const done = new Set(await acknowledgedVersions(trx, rfp.id, organisationId))
-  return Array.from({ length: rfp.currentVersion - 1 }, (_, i) => i + 2).filter((v) => !done.has(v))
 }
 
 /**
@@ -79,9 +63,9 @@ export async function submitProposal (ctx: ServiceContext, actor: UserActor, slu
     const at = now.toISOString()
     if (rfp.state !== 'published') throw new InvalidStateError(`the RFP is ${rfp.state}: it takes no proposals`)
     if (!isOnTime(rfp.schedule.proposalsDueAt, now)) throw new InvalidStateError(lateMessage(rfp.schedule.proposalsDueAt, rfp.timeZone))
-    if (!isEligible(rfp, organisationId)) throw new ForbiddenError('this RFP is open to invited vendors only, and your organisation is not one of them')
+    if (!isEligible(rfp, organisationId)) throw new ForbiddenError(NOT_INVITED)
     const unacknowledged = await unacknowledgedOf(trx, rfp, organisationId)
-    if (unacknowledged.length > 0) throw new InvalidStateError(`acknowledge amendment${unacknowledged.length > 1 ? 's' : ''} ${unacknowledged.join(', ')} on the RFP page before submitting`)
+    if (unacknowledged.length > 0) throw new InvalidStateError(acknowledgeFirst(unacknowledged))
 
     const problems = checkProposal(input, rfp.document, files.map((file) => file.part), organisationId)
     const partnerNames = await organisationNames(trx, input.partners)
@@ -178,7 +162,10 @@ export async function withdrawProposal (ctx: ServiceContext, actor: UserActor, s
     if (rfp.state !== 'published' || !isOnTime(rfp.schedule.proposalsDueAt, now)) throw new InvalidStateError(rfp.state === 'published' ? lateMessage(rfp.schedule.proposalsDueAt, rfp.timeZone) : `the RFP is ${rfp.state}`)
     const proposal = await findProposalOf(trx, rfp.id, organisationId)
     if (proposal === undefined || !await markWithdrawn(trx, proposal.id, at)) throw new InvalidStateError('your organisation has no proposal standing to withdraw')
-    await appendAuditEvent(trx, { at, type: 'proposal.withdrawn', actorId: actor.userId, rfpId: rfp.id, public: false, data: { proposalId: proposal.id, organisationId, version: proposal.current_version } })
+    const withdrawn = await findProposalVersion(trx, proposal.id, proposal.current_version)
+    await appendAuditEvent(trx, {
+      at, type: 'proposal.withdrawn', actorId: actor.userId, rfpId: rfp.id, public: false, data: { proposalId: proposal.id, organisationId, version: proposal.current_version, receiptHash: withdrawn?.receipt_hash ?? null }
+    })
     for (const contact of await contactAddressesOf(trx, [organisationId])) {
       await queueMail(trx, ctx, { template: 'proposal-withdrawn', to: contact.email, data: { title: rfp.title, organisationName, withdrawnAt: at, timeZone: rfp.timeZone, path: `/vendor/rfps/${rfp.slug}/proposal` } })
     }
@@ -265,6 +252,9 @@ export async function confirmConsortium (ctx: ServiceContext, actor: UserActor, 
     const { organisationId } = await organisationOf(trx, actor)
     if (organisationId !== partner.organisation_id) throw new ForbiddenError('this link is for a contact of the partner organisation named in the mail')
     const rfp = await findRfpForChange(trx, ctx, actor, { id: partner.rfp_id })
+    if (partner.version !== partner.current_version || partner.status === 'withdrawn') {
+      throw new InvalidStateError(`${partner.lead_name} has replaced or withdrawn the proposal this link was for: confirm by the link mailed for its current version`)
+    }
     if (partner.confirmed_at === null) {
       if (!await confirmPartner(trx, hashSecret(token), actor.userId, at)) throw new ConflictError('this part was confirmed meanwhile')
       await appendAuditEvent(trx, { at, type: 'proposal.partner.confirmed', actorId: actor.userId, rfpId: rfp.id, public: false, data: { proposalId: partner.proposal_id, version: partner.version, organisationId } })

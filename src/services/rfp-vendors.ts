@@ -13,12 +13,13 @@ import { findVisibleRfp, getRfp } from './rfps.js'
 /** Vendors registered on one RFP, shown to its committee; at most this many. */
 const INTEREST_LIST_LIMIT = 500
 
-function isEligible (rfp: RfpRecord, organisationId: string): boolean {
+/** Whether the organisation may bid: the RFP is open, or invites it. */
+export function isEligible (rfp: RfpRecord, organisationId: string): boolean {
   return rfp.document.eligibility.mode === 'open' || rfp.document.eligibility.vendors.includes(organisationId)
 }
 
 /** The vendor contact's organisation, or a 403 that says why there is none. */
-async function organisationOf (db: Executor, actor: UserActor): Promise<{ organisationId: string, organisationName: string }> {
+export async function organisationOf (db: Executor, actor: UserActor): Promise<{ organisationId: string, organisationName: string }> {
   const contact = await findContact(db, actor.userId)
   if (contact === undefined) throw new ForbiddenError('this is for vendor contacts')
   return contact
@@ -52,14 +53,18 @@ export async function getVendorStanding (ctx: ServiceContext, actor: UserActor, 
   const rfp = await getRfp(ctx, actor, slug)
   authorize(ctx, actor, { action: 'rfp.interest', rfp })
   const { organisationId, organisationName } = await organisationOf(ctx.db, actor)
-  const acknowledged = new Set(await acknowledgedVersions(ctx.db, rfp.id, organisationId))
-  const amendments = Array.from({ length: rfp.currentVersion - 1 }, (_, i) => i + 2)
   return {
     registered: await hasInterest(ctx.db, rfp.id, organisationId),
     eligible: isEligible(rfp, organisationId),
     organisationName,
-    unacknowledged: amendments.filter((v) => !acknowledged.has(v))
+    unacknowledged: await unacknowledgedOf(ctx.db, rfp, organisationId)
   }
+}
+
+/** Amendments the organisation has yet to acknowledge: a proposal is made against the RFP as it now stands. */
+export async function unacknowledgedOf (db: Executor, rfp: RfpRecord, organisationId: string): Promise<number[]> {
+  const done = new Set(await acknowledgedVersions(db, rfp.id, organisationId))
+  return Array.from({ length: rfp.currentVersion - 1 }, (_, i) => i + 2).filter((v) => !done.has(v))
 }
 
 /** Records that the actor's organisation has read amendment `version`; doing it twice changes nothing. */

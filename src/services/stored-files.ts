@@ -37,15 +37,26 @@ export async function storeFile (ctx: ServiceContext, source: AsyncIterable<Uint
   return { id, size: progress.size, sha256 }
 }
 
+/** The stored bytes are missing or not the size that was written: a storage fault, to restore from a backup. */
+export class StoredFileDamagedError extends Error {
+  override name = 'StoredFileDamagedError'
+}
+
 /** The bytes as stored, checked against the recorded size: a missing chunk or a cut file is an error, not a short read. */
 async function * checked (source: AsyncIterable<Uint8Array>, size: number, id: string): AsyncIterable<Uint8Array> {
   let read = 0
-  for await (const chunk of source) {
-    read += chunk.length
-    if (read > size) break
-    yield chunk
+  try {
+    for await (const chunk of source) {
+      read += chunk.length
+      if (read > size) break
+      yield chunk
+    }
+  } catch (error) {
+    // Not the error itself: it names the path on the server.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StoredFileDamagedError(`stored file ${id} is missing`)
+    throw error
   }
-  if (read !== size) throw new Error(`stored file ${id} has ${read} bytes where ${size} were written`)
+  if (read !== size) throw new StoredFileDamagedError(`stored file ${id} has ${read} bytes where ${size} were written`)
 }
 
 /** A committed file's bytes; an orphan or unknown id is missing. */

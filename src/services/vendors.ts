@@ -3,7 +3,6 @@ import { lockForTransaction } from '../db/database.js'
 import { findUserByEmail } from '../db/users.js'
 import { findRfp, listRfpsTakingProposals } from '../db/rfps.js'
 import { listProposalsOfOrganisation } from '../db/proposals.js'
-import { acknowledgedVersions } from '../db/rfp-vendors.js'
 import { findContact, findOrganisationByName, insertContact, insertOrganisation } from '../db/vendors.js'
 import { normalizeEmail } from '../domain/email.js'
 import type { Actor } from '../domain/policy.js'
@@ -12,6 +11,7 @@ import { ConflictError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
 import { authorize } from './authorize.js'
 import { newId, nowIso, type ServiceContext } from './context.js'
+import { isEligible, unacknowledgedOf } from './rfp-vendors.js'
 import { newSignInToken, requestSignInLink, sendSignInLink } from './sign-in.js'
 import { addUser, checkNewUser } from './users.js'
 
@@ -82,10 +82,8 @@ export async function getVendorPortal (ctx: ServiceContext, actor: Actor, limit:
   const rfps = []
   for (const listing of await listRfpsTakingProposals(ctx.db, nowIso(ctx), limit)) {
     const rfp = await findRfp(ctx.db, { id: listing.id })
-    if (rfp === undefined || (rfp.document.eligibility.mode === 'invited' && !rfp.document.eligibility.vendors.includes(contact.organisationId))) continue
-    const acknowledged = new Set(await acknowledgedVersions(ctx.db, rfp.id, contact.organisationId))
-    const unacknowledged = Array.from({ length: rfp.currentVersion - 1 }, (_, i) => i + 2).filter((v) => !acknowledged.has(v))
-    rfps.push({ ...listing, unacknowledged, proposal: standing.get(rfp.slug) ?? null })
+    if (rfp === undefined || !isEligible(rfp, contact.organisationId)) continue
+    rfps.push({ ...listing, unacknowledged: await unacknowledgedOf(ctx.db, rfp, contact.organisationId), proposal: standing.get(rfp.slug) ?? null })
   }
   return { rfps, proposals }
 }

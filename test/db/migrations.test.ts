@@ -5,9 +5,12 @@ import { sqliteFile } from '../../src/config.js'
 import { openDatabase } from '../../src/db/database.js'
 import { migrateDown, migrateTo, migrateToLatest, migrationStatus } from '../../src/db/migrator.js'
 import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
-import { findRfp } from '../../src/db/rfps.js'
+import { findRfp, versionColumns } from '../../src/db/rfps.js'
+import { ManualClock } from '../../src/deps.js'
 import { DEFAULT_PROCEDURE, withDefaults } from '../../src/domain/rfp-document.js'
-import { testConfig } from '../helpers/app.js'
+import { createServiceContext } from '../../src/services/context.js'
+import { sealingKey } from '../../src/services/opening-keys.js'
+import { seededRandom, T0, testConfig } from '../helpers/app.js'
 
 const FIRST = '2026_11_29_020000_create_core_tables'
 const OUTBOX = '2026_11_29_030000_create_mail_outbox'
@@ -236,4 +239,94 @@ t.test('2026_11_29_080000_create_rfp_lifecycle: from an empty database, and from
   t.same(await db.selectFrom('rfps').select(['id', 'state']).execute(), [{ id: 'r1', state: 'published' }], 'down keeps the RFPs')
   for (const name of LIFECYCLE_TABLES) t.notOk((await tables(db)).includes(name), `${name} dropped`)
   t.equal((await migrateTo(db, LIFECYCLE)).error, undefined, 'and up again')
+})
+
+t.test('2026_11_29_090000_create_proposals: from an empty database, and from the previous schema with a published RFP in it', async (t) => {
+  const LIFECYCLE = '2026_11_29_080000_create_rfp_lifecycle'
+  const PROPOSALS = '2026_11_29_090000_create_proposals'
+  const PROPOSAL_TABLES = ['proposal_files', 'proposal_partners', 'proposal_versions', 'proposals', 'rfp_opening_keys', 'rfp_openings']
+  const empty = openDatabase(testConfig(t))
+  t.teardown(async () => { await empty.destroy() })
+  const fromEmpty = await migrateTo(empty, PROPOSALS)
+  t.equal(fromEmpty.error, undefined)
+  t.same(fromEmpty.applied.map((m) => m.name), [FIRST, OUTBOX, VENDORS, ACCOUNTS, '2026_11_29_060000_create_rate_limit_hits', '2026_11_29_070000_create_stored_files', LIFECYCLE, PROPOSALS])
+  for (const name of PROPOSAL_TABLES) t.ok((await tables(empty)).includes(name), name)
+
+  // A published RFP, with a vendor registered on it, from before sealed intake: it has no opening keys.
+  const config = testConfig(t)
+  const db = openDatabase(config)
+  t.teardown(async () => { await db.destroy() })
+  await migrateTo(db, LIFECYCLE)
+  const document = withDefaults(securityAuditRfp(new Date('2026-11-01T00:00:00.000Z')))
+  await db.insertInto('users').values([
+    { id: 'u1', email: 'chair@example.org', email_normalized: 'chair@example.org', display_name: 'Chair', is_admin: 0, created_at: 'x' },
+    { id: 'u2', email: 'ada@alpha.example', email_normalized: 'ada@alpha.example', display_name: 'Ada', is_admin: 0, created_at: 'x' },
+    { id: 'u3', email: 'bo@beta.example', email_normalized: 'bo@beta.example', display_name: 'Bo', is_admin: 0, created_at: 'x' }
+  ]).execute()
+  await db.insertInto('vendor_organisations').values([
+    { id: 'o1', name: 'Alpha Audits', name_normalized: 'alpha audits', website: null, created_at: 'x' },
+    { id: 'o2', name: 'Beta Labs', name_normalized: 'beta labs', website: null, created_at: 'x' }
+  ]).execute()
+  await db.insertInto('vendor_contacts').values([{ user_id: 'u2', organisation_id: 'o1', created_at: 'x' }, { user_id: 'u3', organisation_id: 'o2', created_at: 'x' }]).execute()
+  await db.insertInto('rfps').values({
+    id: 'r1', slug: document.slug, state: 'published', current_version: 1, created_by: 'u1', created_at: 'x', updated_at: 'x', published_at: '2026-11-02T00:00:00.000Z', cancelled_at: null, cancel_reason: null
+  }).execute()
+  await db.insertInto('rfp_versions').values({ rfp_id: 'r1', number: 1, ...versionColumns(document), reason: null, created_by: 'u1', created_at: 'x', frozen_at: '2026-11-02T00:00:00.000Z' }).execute()
+  await db.insertInto('rfp_interests').values({ rfp_id: 'r1', organisation_id: 'o1', registered_by: 'u2', registered_at: 'x' }).execute()
+
+  t.same((await migrateTo(db, PROPOSALS)).applied.map((m) => m.name), [PROPOSALS])
+  for (const name of PROPOSAL_TABLES) t.ok((await tables(db)).includes(name), `${name} made`)
+  const rfp = await findRfp(db, { id: 'r1' })
+  t.equal(rfp?.state, 'published', 'the RFP is kept as it was')
+  t.same(rfp?.document.requirements, document.requirements)
+  t.same(await db.selectFrom('rfp_interests').select(['rfp_id', 'organisation_id']).execute(), [{ rfp_id: 'r1', organisation_id: 'o1' }])
+  t.same(await db.selectFrom('rfp_opening_keys').selectAll().execute(), [], 'an RFP published before has no opening keys')
+
+  // It gets them when a proposal first needs one: both pairs, the private halves wrapped by the instance key.
+  const ctx = createServiceContext({ config, db, clock: new ManualClock(T0), random: seededRandom() })
+  const publicKey = await sealingKey(ctx, 'r1', 'proposals', T0.toISOString())
+  t.equal(publicKey.length, 32, 'an X25519 public key')
+  const keys = await db.selectFrom('rfp_opening_keys').select(['rfp_id', 'purpose', 'public_key', 'custody']).orderBy('purpose').execute()
+  t.same(keys.map((k) => [k.rfp_id, k.purpose, k.custody]), [['r1', 'price', 'instance'], ['r1', 'proposals', 'instance']])
+  t.equal(keys[1]?.public_key, publicKey.toString('base64url'))
+
+  // The constraints the services rely on.
+  t.equal(Object.values((await sql.raw('PRAGMA foreign_keys').execute(db)).rows[0] as object)[0], 1, 'foreign keys are on')
+  const proposal = { rfp_id: 'r1', organisation_id: 'o1', status: 'submitted', current_version: 1, status_reason: null, created_at: 'x', updated_at: 'x' }
+  await db.insertInto('proposals').values({ id: 'p1', ...proposal }).execute()
+  await t.rejects(db.insertInto('proposals').values({ id: 'p2', ...proposal }).execute(), /UNIQUE constraint failed: proposals\.rfp_id, proposals\.organisation_id/, 'one proposal per vendor and RFP')
+  await t.rejects(db.insertInto('proposals').values({ id: 'p3', ...proposal, organisation_id: 'nobody' }).execute(), /FOREIGN KEY constraint failed/, 'from a registered vendor')
+  const version = { proposal_id: 'p1', rfp_version: 1, submitted_by: 'u2', submitted_at: 'x', manifest: '{}', sealed_content: 'sealed', sealed_price: null }
+  await db.insertInto('proposal_versions').values({ ...version, number: 1, receipt_hash: 'a'.repeat(64) }).execute()
+  await t.rejects(db.insertInto('proposal_versions').values({ ...version, number: 2, receipt_hash: 'a'.repeat(64) }).execute(), /UNIQUE constraint failed: proposal_versions\.receipt_hash/, 'a receipt hash names one submission')
+  await t.rejects(db.insertInto('proposal_versions').values({ ...version, number: 1, receipt_hash: 'b'.repeat(64) }).execute(), /UNIQUE constraint failed: proposal_versions\.proposal_id, proposal_versions\.number/, 'a version number once per proposal')
+  await t.rejects(db.insertInto('proposal_versions').values({ ...version, proposal_id: 'p9', number: 1, receipt_hash: 'c'.repeat(64) }).execute(), /FOREIGN KEY constraint failed/, 'a version of an existing proposal')
+
+  await db.insertInto('stored_files').values([
+    { id: 'f1', backend: 'database', size: 3, sha256: null, created_at: 'x', committed_at: 'x' },
+    { id: 'f2', backend: 'database', size: 3, sha256: null, created_at: 'x', committed_at: 'x' }
+  ]).execute()
+  const file = { proposal_id: 'p1', version: 1, n: 0, part: 'plan', stored_file_id: 'f1', original_name: 'plan.pdf', file_type: 'pdf', size: 3, sha256: 'd'.repeat(64) }
+  await db.insertInto('proposal_files').values(file).execute()
+  await t.rejects(db.insertInto('proposal_files').values({ ...file, version: 2, stored_file_id: 'f2' }).execute(), /FOREIGN KEY constraint failed/, 'a file of a version that does not exist is refused')
+  await t.rejects(db.insertInto('proposal_files').values({ ...file, n: 1 }).execute(), /UNIQUE constraint failed: proposal_files\.stored_file_id/, 'a stored file belongs to one proposal file')
+  await t.rejects(db.insertInto('proposal_files').values({ ...file, n: 1, stored_file_id: 'f9' }).execute(), /FOREIGN KEY constraint failed/, 'a file that is stored')
+  t.same(await db.selectFrom('proposal_files').select(['proposal_id', 'version', 'n']).execute(), [{ proposal_id: 'p1', version: 1, n: 0 }])
+
+  const partner = { proposal_id: 'p1', version: 1, organisation_id: 'o2', confirm_token_hash: 'e'.repeat(64), confirmed_by: null, confirmed_at: null }
+  await db.insertInto('proposal_partners').values(partner).execute()
+  await t.rejects(db.insertInto('proposal_partners').values({ ...partner, version: 2, confirm_token_hash: 'f'.repeat(64) }).execute(), /FOREIGN KEY constraint failed/, 'a partner of a version that does not exist is refused')
+  await t.rejects(db.insertInto('proposal_partners').values({ ...partner, organisation_id: 'o1' }).execute(), /UNIQUE constraint failed: proposal_partners\.confirm_token_hash/, 'a confirmation link names one partner')
+
+  await db.insertInto('rfp_openings').values({ rfp_id: 'r1', started_by: 'u1', started_at: 'x', confirmed_by: null, opened_at: null }).execute()
+  await t.rejects(db.insertInto('rfp_openings').values({ rfp_id: 'r1', started_by: 'u1', started_at: 'y', confirmed_by: null, opened_at: null }).execute(), /UNIQUE constraint failed: rfp_openings\.rfp_id/, 'one opening per RFP')
+
+  // Down, with proposals in it, then up again.
+  t.same((await migrateTo(db, LIFECYCLE)).applied, [{ name: PROPOSALS, direction: 'Down' }])
+  for (const name of PROPOSAL_TABLES) t.notOk((await tables(db)).includes(name), `${name} dropped`)
+  t.same(await db.selectFrom('rfps').select(['id', 'state']).execute(), [{ id: 'r1', state: 'published' }], 'down keeps the RFPs')
+  t.same(await db.selectFrom('vendor_organisations').select('id').orderBy('id').execute(), [{ id: 'o1' }, { id: 'o2' }], 'and the vendors')
+  t.same((await migrateTo(db, PROPOSALS)).applied.map((m) => m.name), [PROPOSALS], 'and up again')
+  t.same(await db.selectFrom('proposals').selectAll().execute(), [], 'empty')
+  t.same(await db.selectFrom('rfp_opening_keys').selectAll().execute(), [])
 })

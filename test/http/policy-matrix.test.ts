@@ -1,14 +1,23 @@
 // Every route × every kind of visitor, with the status each must get. A route without a row fails the test:
 // whoever adds a route adds its row, and so decides who may use it.
 import { Signer } from '@fastify/cookie'
-import t from 'tap'
+import type { LightMyRequestResponse } from 'fastify'
+import { Readable } from 'node:stream'
+import t, { type Test } from 'tap'
+import { ManualClock } from '../../src/deps.js'
 import { DEMO_RFP_SLUG, securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
+import type { UserActor } from '../../src/domain/policy.js'
+import { DAY_MS } from '../../src/domain/time.js'
 import { grantRole } from '../../src/services/admin-users.js'
 import { createApiToken } from '../../src/services/api-tokens.js'
-import { createRfpDraft } from '../../src/services/rfps.js'
+import type { ServiceContext } from '../../src/services/context.js'
+import { confirmOpening, startOpening } from '../../src/services/opening.js'
+import { sealUpload } from '../../src/services/proposal-uploads.js'
+import { submitProposal } from '../../src/services/proposals.js'
+import { acknowledgeAmendment } from '../../src/services/rfp-vendors.js'
+import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
 import { storeSession } from '../../src/services/sessions.js'
-import { registerVendor } from '../../src/services/vendors.js'
-import { buildTestApp, createCommitteeMember, T0, type TestApp } from '../helpers/app.js'
+import { buildTestApp, createCommitteeMember, createVendorContact, T0, type TestApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/browser-less.js'
 
 const SECRET = 'a-test-session-secret-of-32-characters-or-more'
@@ -16,8 +25,13 @@ const ACTORS = ['anonymous', 'vendorA', 'vendorB', 'evaluator', 'otherEvaluator'
 type ActorName = typeof ACTORS[number]
 const DRAFT_SLUG = 'second-rfp-draft'
 
-/** How to call a route: the concrete URL and, for forms, the fields (a CSRF token is added); for the API, the method and JSON body. */
-interface Call { url: string, form?: Record<string, string>, method?: 'GET' | 'POST' | 'PUT' | 'DELETE', json?: unknown }
+/** A part of a multipart/form-data body: a text field or a file. */
+type Part = { name: string, value: string } | { name: string, filename: string, content: Buffer }
+/**
+ * How to call a route: the concrete URL and, for forms, the fields (a CSRF token is added); for multipart forms,
+ * the parts (a CSRF token is put first, as the page's form does); for the API, the method and JSON body.
+ */
+interface Call { url: string, form?: Record<string, string>, multipart?: Part[], method?: 'GET' | 'POST' | 'PUT' | 'DELETE', json?: unknown }
 type Expect = Record<ActorName, number>
 
 const same = (status: number): Expect => Object.fromEntries(ACTORS.map((a) => [a, status])) as Expect
@@ -26,13 +40,47 @@ const signedIn = (status: number): Expect => ({ ...same(status), anonymous: 303 
 const adminOnly = (status: number): Expect => ({ ...same(403), anonymous: 303, admin: status })
 const committee = (vendors: number, others: number): Expect => ({ anonymous: 303, vendorA: vendors, vendorB: vendors, evaluator: others, otherEvaluator: others, owner: others, admin: others })
 
-// Filled in once the people exist: the user an admin manages, vendor A's API token, two answered demo questions.
-const ids = { target: '', vendorAToken: '', question: '', otherQuestion: '' }
+// Filled in once the people exist: the user an admin manages, vendor A's API token, two answered demo questions;
+// vendor A's first receipt on the demo RFP; the link that asks vendor B to confirm its part in vendor A's consortium;
+// vendor A's proposal on the opened RFP and its receipt.
+const ids = { target: '', vendorAToken: '', question: '', otherQuestion: '', receipt: '', partnerToken: '', openedProposal: '', openedReceipt: '' }
 const A43 = 'A'.repeat(43)
 const DEMO = `/rfps/${DEMO_RFP_SLUG}`
 const DRAFT = `/rfps/${DRAFT_SLUG}`
 const API_DEMO = `/api/v1${DEMO}`
 const API_DRAFT = `/api/v1${DRAFT}`
+// The demo RFP still takes proposals, and so does a copy of it owned by `owner`, where vendor A leads a consortium
+// with vendor B. These three copies, owned by `owner` with `evaluator` on the committee (two members, so dual
+// control), had vendor A's proposal before their deadline, which has passed: the opening is not started on the
+// first, started by the owner on the second, and complete on the third.
+const CONSORTIUM = '/rfps/open-consortium'
+const SEALED = '/rfps/closed-sealed'
+const STARTED = '/rfps/closed-started'
+const OPENED = '/rfps/closed-opened'
+
+const BOUNDARY = 'policy-matrix-boundary'
+/** A multipart/form-data body, as a browser sends the proposal form. */
+function multipartBody (parts: Part[]): { payload: Buffer, contentType: string } {
+  const chunks = parts.flatMap((part) => {
+    const head = 'filename' in part
+      ? `Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: application/octet-stream`
+      : `Content-Disposition: form-data; name="${part.name}"`
+    return [Buffer.from(`--${BOUNDARY}\r\n${head}\r\n\r\n`), 'filename' in part ? part.content : Buffer.from(part.value), Buffer.from('\r\n')]
+  })
+  return { payload: Buffer.concat([...chunks, Buffer.from(`--${BOUNDARY}--\r\n`)]), contentType: `multipart/form-data; boundary=${BOUNDARY}` }
+}
+
+const pdf = (text: string): Buffer => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`)
+/** The demo RFP's required attachments. */
+const REQUIRED_FILES = ['plan', 'cvs', 'example-reports']
+/** The smallest complete proposal the form can send for the demo RFP. */
+const proposalParts = (actor: ActorName): Part[] => [
+  { name: 'summary', value: `A proposal sent by ${actor} through the matrix.` },
+  { name: 'person_name', value: 'Ada' },
+  { name: 'person_role', value: 'Lead auditor' },
+  { name: 'person_experience', value: 'Ten years of Go.' },
+  ...REQUIRED_FILES.map((part) => ({ name: `files.${part}`, filename: `${part}.pdf`, content: pdf(`${part} of ${actor}`) }))
+]
 
 /** The smallest valid RFP form: what the committee's drafting page posts. */
 const rfpForm = (slug: string): Record<string, string> => ({
@@ -176,7 +224,68 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect 
   'POST /api/v1/rfps/:slug/acknowledgements': { call: () => ({ url: `${API_DEMO}/acknowledgements`, method: 'POST', json: { version: 2 } }), expect: vendorsOnly(200, 401) },
   'GET /api/v1/rfps/:slug/vendors': { call: () => ({ url: `${API_DEMO}/vendors` }), expect: ownerOf(200, 200, 403, 401, 'evaluator') },
   'POST /api/v1/rfps/:slug/members': { call: () => ({ url: `${API_DRAFT}/members`, method: 'POST', json: { email: 'target@example.org', role: 'evaluator' } }), expect: ownerOf(200, 404, 404, 401, 'otherEvaluator') },
-  'DELETE /api/v1/rfps/:slug/members/:userId/:role': { call: () => ({ url: `${API_DRAFT}/members/${ids.target}/evaluator`, method: 'DELETE' }), expect: ownerOf(200, 404, 404, 401, 'otherEvaluator') }
+  'DELETE /api/v1/rfps/:slug/members/:userId/:role': { call: () => ({ url: `${API_DRAFT}/members/${ids.target}/evaluator`, method: 'DELETE' }), expect: ownerOf(200, 404, 404, 401, 'otherEvaluator') },
+
+  // Sealed intake, vendor side, on the demo RFP before its deadline. Both vendors have a proposal there already:
+  // each replaces it, then withdraws it; vendor A's first receipt stays its own.
+  'GET /vendor/rfps/:slug/proposal': {
+    call: () => ({ url: `/vendor${DEMO}/proposal` }),
+    expect: { anonymous: 303, vendorA: 200, vendorB: 200, evaluator: 403, otherEvaluator: 403, owner: 403, admin: 403 }
+  },
+  // Success is the redirect to the new receipt; the committee is refused at its first file, before a byte is kept.
+  'POST /vendor/rfps/:slug/proposal': {
+    call: (actor) => ({ url: `/vendor${DEMO}/proposal`, multipart: proposalParts(actor) }),
+    expect: { anonymous: 303, vendorA: 303, vendorB: 303, evaluator: 403, otherEvaluator: 403, owner: 403, admin: 403 }
+  },
+  'POST /vendor/rfps/:slug/proposal/withdraw': {
+    call: () => ({ url: `/vendor${DEMO}/proposal/withdraw`, form: {} }),
+    expect: { anonymous: 303, vendorA: 303, vendorB: 303, evaluator: 403, otherEvaluator: 403, owner: 403, admin: 403 }
+  },
+  // A receipt is shown to its own organisation only: to another vendor it does not exist.
+  'GET /vendor/rfps/:slug/receipts/:hash': {
+    call: () => ({ url: `/vendor${DEMO}/receipts/${ids.receipt}` }),
+    expect: { anonymous: 303, vendorA: 200, vendorB: 404, evaluator: 403, otherEvaluator: 403, owner: 403, admin: 403 }
+  },
+  'GET /vendor/rfps/:slug/receipts/:hash/download': {
+    call: () => ({ url: `/vendor${DEMO}/receipts/${ids.receipt}/download` }),
+    expect: { anonymous: 303, vendorA: 200, vendorB: 404, evaluator: 403, otherEvaluator: 403, owner: 403, admin: 403 }
+  },
+  // The link is for the partner's contacts: not even the lead may use it.
+  'GET /vendor/consortia/confirm': {
+    call: () => ({ url: `/vendor/consortia/confirm?token=${ids.partnerToken}` }),
+    expect: { anonymous: 303, vendorA: 403, vendorB: 200, evaluator: 403, otherEvaluator: 403, owner: 403, admin: 403 }
+  },
+  'POST /vendor/consortia/confirm': {
+    call: () => ({ url: '/vendor/consortia/confirm', form: { token: ids.partnerToken } }),
+    expect: { anonymous: 303, vendorA: 403, vendorB: 303, evaluator: 403, otherEvaluator: 403, owner: 403, admin: 403 }
+  },
+
+  // The public receipts, once the deadline has passed: anyone checks a hash.
+  'GET /rfps/:slug/receipts': { call: () => ({ url: `${OPENED}/receipts?hash=${ids.openedReceipt}` }), expect: same(200) },
+  'GET /rfps/:slug/receipts.json': { call: () => ({ url: `${OPENED}/receipts.json` }), expect: same(200) },
+
+  // Sealed intake, committee side. The list (count and hashes while sealed) is the committee's; the owner starts
+  // the opening, a second member confirms it (not the owner who started it), and then the committee reads.
+  'GET /committee/rfps/:slug/proposals': {
+    call: () => ({ url: `/committee${DEMO}/proposals` }),
+    expect: { anonymous: 303, vendorA: 403, vendorB: 403, evaluator: 200, otherEvaluator: 403, owner: 200, admin: 403 }
+  },
+  'POST /committee/rfps/:slug/opening': {
+    call: () => ({ url: `/committee${SEALED}/opening`, form: {} }),
+    expect: { anonymous: 303, vendorA: 403, vendorB: 403, evaluator: 403, otherEvaluator: 403, owner: 303, admin: 403 }
+  },
+  'POST /committee/rfps/:slug/opening/confirm': {
+    call: () => ({ url: `/committee${STARTED}/opening/confirm`, form: {} }),
+    expect: { anonymous: 303, vendorA: 403, vendorB: 403, evaluator: 303, otherEvaluator: 403, owner: 403, admin: 403 }
+  },
+  'GET /committee/rfps/:slug/proposals/:id': {
+    call: () => ({ url: `/committee${OPENED}/proposals/${ids.openedProposal}` }),
+    expect: { anonymous: 303, vendorA: 403, vendorB: 403, evaluator: 200, otherEvaluator: 403, owner: 200, admin: 403 }
+  },
+  'GET /committee/rfps/:slug/proposals/:id/files/:n': {
+    call: () => ({ url: `/committee${OPENED}/proposals/${ids.openedProposal}/files/0` }),
+    expect: { anonymous: 303, vendorA: 403, vendorB: 403, evaluator: 200, otherEvaluator: 403, owner: 200, admin: 403 }
+  }
 }
 
 async function visitorOf ({ app, ctx, config }: TestApp, userId: string | undefined): Promise<Visitor> {
@@ -190,15 +299,43 @@ async function visitorOf ({ app, ctx, config }: TestApp, userId: string | undefi
   return visitor
 }
 
+/** Submits a complete proposal to the demo RFP's text (or a copy of it) through the services, as the form does. */
+async function submitFor (ctx: ServiceContext, actor: UserActor, slug: string, partners: string[] = []) {
+  const files = []
+  for (const part of REQUIRED_FILES) {
+    files.push(await sealUpload(ctx, actor, slug, { part, fileName: `${part}.pdf`, content: Readable.from([pdf(part)]), maxBytes: 1_000_000 }))
+  }
+  return await submitProposal(ctx, actor, slug, { content: { summary: 'Made by the matrix fixture.', personnel: [] }, partners }, files)
+}
+
+/**
+ * A copy of the demo RFP that was published 30 days before T0 and took vendor A's proposal 20 days before;
+ * its deadline passed some days before T0. `opening` says how far its opening ceremony has gone.
+ */
+async function closedRfp (
+  t: Test, ctx: ServiceContext, path: string, people: { admin: UserActor, owner: UserActor, evaluator: UserActor, vendorA: UserActor }, opening: 'none' | 'started' | 'opened'
+) {
+  const slug = path.slice('/rfps/'.length)
+  const published = new Date(T0.getTime() - 30 * DAY_MS)
+  const then = { ...ctx, clock: new ManualClock(published) }
+  const { id } = await createRfpDraft(then, people.owner, { ...securityAuditRfp(published), slug })
+  await publishRfp(then, people.owner, id)
+  await grantRole(ctx, people.admin, people.evaluator.userId, slug, 'evaluator')
+  then.clock.set(new Date(T0.getTime() - 20 * DAY_MS))
+  const receipt = await submitFor(then, people.vendorA, slug)
+  if (opening !== 'none') t.same(await startOpening(ctx, people.owner, slug), { opened: false }, `${slug}: the owner starts the opening`)
+  if (opening === 'opened') await confirmOpening(ctx, people.evaluator, slug)
+  return receipt
+}
+
 t.test('every route has a row, and every row holds', async (t) => {
   const test = await buildTestApp(t, { demo: true, config: { session: { secret: SECRET }, signIn: { attemptsPerWindow: 10000 } } })
   const { app, ctx } = test
   await app.ready()
   t.same(app.routeList.map((r) => `${r.method} ${r.url}`).sort(), Object.keys(MATRIX).sort(), 'the matrix lists exactly the routes the app has')
 
-  await registerVendor(ctx, { organisation: 'Vendor A', website: '', contactName: 'A', email: 'a@vendor-a.example' })
-  await registerVendor(ctx, { organisation: 'Vendor B', website: '', contactName: 'B', email: 'b@vendor-b.example' })
-  const vendor = async (email: string) => (await ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow()).id
+  const vendorA = await createVendorContact(ctx, 'Vendor A', 'a@vendor-a.example')
+  const vendorB = await createVendorContact(ctx, 'Vendor B', 'b@vendor-b.example')
   const admin = await createCommitteeMember(ctx, 'admin@example.org', { isAdmin: true })
   const owner = await createCommitteeMember(ctx, 'owner@example.org')
   const evaluator = await createCommitteeMember(ctx, 'evaluator@example.org')
@@ -210,8 +347,8 @@ t.test('every route has a row, and every row holds', async (t) => {
   await grantRole(ctx, admin.actor, otherEvaluator.userId, DRAFT_SLUG, 'evaluator')
   const users: Record<ActorName, string | undefined> = {
     anonymous: undefined,
-    vendorA: await vendor('a@vendor-a.example'),
-    vendorB: await vendor('b@vendor-b.example'),
+    vendorA: vendorA.actor.userId,
+    vendorB: vendorB.actor.userId,
     evaluator: evaluator.userId,
     otherEvaluator: otherEvaluator.userId,
     owner: owner.userId,
@@ -230,22 +367,68 @@ t.test('every route has a row, and every row holds', async (t) => {
     bearer[actor] = token.token
   }
 
+  // Sealed intake. On the demo RFP both vendors acknowledge its amendments and submit. On another open RFP vendor
+  // A names vendor B as a consortium partner, whose contacts are mailed the link to confirm.
+  for (const { actor } of [vendorA, vendorB]) {
+    for (const version of [2, 3]) await acknowledgeAmendment(ctx, actor, DEMO_RFP_SLUG, version)
+  }
+  ids.receipt = (await submitFor(ctx, vendorA.actor, DEMO_RFP_SLUG)).hash
+  await submitFor(ctx, vendorB.actor, DEMO_RFP_SLUG)
+  const consortium = await createRfpDraft(ctx, owner.actor, { ...securityAuditRfp(T0), slug: CONSORTIUM.slice('/rfps/'.length) })
+  await publishRfp(ctx, owner.actor, consortium.id)
+  await submitFor(ctx, vendorA.actor, consortium.slug, [vendorB.organisationId])
+  const invitation = await ctx.db.selectFrom('mail_outbox').select('text_body').where('template', '=', 'consortium-confirm').where('to_address', '=', vendorB.email).executeTakeFirstOrThrow()
+  ids.partnerToken = /\/vendor\/consortia\/confirm\?token=([A-Za-z0-9_-]{43})/.exec(invitation.text_body)?.[1] ?? ''
+  t.equal(ids.partnerToken.length, 43, 'the partner is mailed its confirmation link')
+  const people = { admin: admin.actor, owner: owner.actor, evaluator: evaluator.actor, vendorA: vendorA.actor }
+  await closedRfp(t, ctx, SEALED, people, 'none')
+  await closedRfp(t, ctx, STARTED, people, 'started')
+  const opened = await closedRfp(t, ctx, OPENED, people, 'opened')
+  ids.openedReceipt = opened.hash
+  ids.openedProposal = (opened.manifest.proposal as { id: string }).id
+
   for (const [route, { call, expect }] of Object.entries(MATRIX)) {
     for (const actor of ACTORS) {
       const visitor = await visitorOf(test, users[actor])
-      const { url, form } = call(actor)
-      let status: number
+      const { url, form, multipart } = call(actor)
+      let res: LightMyRequestResponse
       if (url.startsWith('/api/')) {
         const token = bearer[actor]
         const { method = 'GET', json } = call(actor)
-        status = (await test.app.inject({ method, url, headers: token === undefined ? {} : { authorization: `Bearer ${token}` }, ...(json === undefined ? {} : { payload: json as object }) })).statusCode
+        res = await test.app.inject({ method, url, headers: token === undefined ? {} : { authorization: `Bearer ${token}` }, ...(json === undefined ? {} : { payload: json as object }) })
+      } else if (multipart !== undefined) {
+        const _csrf = await visitor.csrfFrom('/vendor/register')
+        const { payload, contentType } = multipartBody([{ name: '_csrf', value: _csrf }, ...multipart])
+        res = await test.app.inject({ method: 'POST', url, headers: { cookie: visitor.cookie, 'content-type': contentType }, payload, remoteAddress: visitor.remoteAddress })
       } else if (form === undefined) {
-        status = (await visitor.get(url)).statusCode
+        res = await visitor.get(url)
       } else {
         const _csrf = await visitor.csrfFrom('/vendor/register')
-        status = (await visitor.post(url, { ...form, _csrf })).statusCode
+        res = await visitor.post(url, { ...form, _csrf })
       }
-      t.equal(status, expect[actor], `${route} as ${actor}`)
+      t.equal(res.statusCode, expect[actor], `${route} as ${actor}`)
+      // Whoever is sent on arrives somewhere: a sign-in page that exists, the new receipt, the page changed.
+      const location = res.headers.location
+      if (res.statusCode === 303) {
+        const target = await visitor.get(String(location))
+        if (target.statusCode >= 400) t.fail(`${route} as ${actor}: sent on to ${String(location)}, which answers ${target.statusCode}`)
+      }
     }
   }
+
+  // A 303 is also what a signed-out visitor gets: the successes above did what they say.
+  const proposals = await ctx.db.selectFrom('proposals').innerJoin('rfps', 'rfps.id', 'proposals.rfp_id').select(['proposals.organisation_id', 'proposals.status', 'proposals.current_version'])
+    .where('rfps.slug', '=', DEMO_RFP_SLUG).where('proposals.organisation_id', 'in', [vendorA.organisationId, vendorB.organisationId]).execute()
+  t.same(proposals.map((p) => [p.organisation_id, p.status, p.current_version]).sort(), [[vendorA.organisationId, 'withdrawn', 2], [vendorB.organisationId, 'withdrawn', 2]].sort(),
+    'each vendor replaced its proposal once through the form, then withdrew it')
+  t.same(await ctx.db.selectFrom('proposal_partners').select(['organisation_id', 'confirmed_by']).where('organisation_id', '=', vendorB.organisationId).execute(),
+    [{ organisation_id: vendorB.organisationId, confirmed_by: vendorB.actor.userId }], 'vendor B confirmed its part in vendor A\'s consortium')
+  const openings = await ctx.db.selectFrom('rfp_openings').innerJoin('rfps', 'rfps.id', 'rfp_openings.rfp_id').select(['slug', 'state', 'started_by', 'confirmed_by'])
+    .where('slug', 'in', [SEALED, STARTED, OPENED].map((path) => path.slice('/rfps/'.length))).orderBy('slug').execute()
+  t.same(openings, [
+    { slug: 'closed-opened', state: 'opened', started_by: owner.userId, confirmed_by: evaluator.userId },
+    { slug: 'closed-sealed', state: 'published', started_by: owner.userId, confirmed_by: null },
+    { slug: 'closed-started', state: 'opened', started_by: owner.userId, confirmed_by: evaluator.userId }
+  ], 'the owner started one opening, and the evaluator confirmed the other')
+  t.same(await ctx.db.selectFrom('stored_files').select('id').where('committed_at', 'is', null).execute(), [], 'no refused upload left a file behind')
 })

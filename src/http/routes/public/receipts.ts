@@ -1,6 +1,6 @@
 // /rfps/:slug/receipts and receipts.json: from the deadline on, every receipt hash given on the RFP, so each
-// vendor can check that its proposal was counted and unaltered (DESIGN §3.2). Outside the session context:
-// no cookie is set, like the feeds.
+// vendor can check that its proposal was counted and unaltered (DESIGN §3.2). Registered with the pages (the
+// page uses the layout); no session is made for a visitor who has none, so no cookie is set.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { formatInstant } from '../../../domain/time.js'
