@@ -108,7 +108,7 @@ export async function listStandingProposals (db: Executor, rfpId: string, limit:
     .innerJoin('proposal_versions', (join) => join.onRef('proposal_versions.proposal_id', '=', 'proposals.id').onRef('proposal_versions.number', '=', 'proposals.current_version'))
     .innerJoin('vendor_organisations', 'vendor_organisations.id', 'proposals.organisation_id')
     .select(['proposals.id', 'proposals.organisation_id', 'vendor_organisations.name as organisation_name', 'proposals.status', 'proposals.current_version',
-      'proposal_versions.receipt_hash', 'proposal_versions.submitted_at', 'proposal_versions.sealed_content'])
+      'proposal_versions.receipt_hash', 'proposal_versions.submitted_at', 'proposal_versions.sealed_content', 'proposal_versions.manifest'])
     .where('proposals.rfp_id', '=', rfpId).where('proposals.status', '!=', 'withdrawn')
     .orderBy('proposal_versions.submitted_at').orderBy('proposals.id').limit(limit).execute()
 }
@@ -117,7 +117,7 @@ export async function listStandingProposals (db: Executor, rfpId: string, limit:
 export async function listReceipts (db: Executor, rfpId: string, limit: number) {
   return await db.selectFrom('proposal_versions')
     .innerJoin('proposals', 'proposals.id', 'proposal_versions.proposal_id')
-    .select(['proposal_versions.receipt_hash', 'proposal_versions.submitted_at', 'proposal_versions.number', 'proposals.current_version', 'proposals.status'])
+    .select(['proposal_versions.receipt_hash', 'proposal_versions.number', 'proposals.current_version', 'proposals.status'])
     .where('proposals.rfp_id', '=', rfpId)
     .orderBy('proposal_versions.receipt_hash').limit(limit).execute()
 }

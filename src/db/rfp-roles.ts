@@ -40,3 +40,10 @@ export async function countOwners (db: Executor, rfpId: string): Promise<number>
     .where('rfp_id', '=', rfpId).where('role', '=', 'owner').executeTakeFirstOrThrow()
   return Number(n)
 }
+
+/** How many people hold a role on the RFP: its committee, counted once per person. */
+export async function countCommitteeMembers (db: Executor, rfpId: string): Promise<number> {
+  const { n } = await db.selectFrom('rfp_roles').select((eb) => eb.fn.count<number | string>('user_id').distinct().as('n'))
+    .where('rfp_id', '=', rfpId).executeTakeFirstOrThrow()
+  return Number(n)
+}

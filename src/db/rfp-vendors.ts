@@ -25,8 +25,9 @@ export async function listInterests (db: Executor, rfpId: string, limit: number)
 }
 
 /**
- * The addresses to mail about an RFP: every contact of an organisation that registered interest or was
- * invited, once each, except disabled accounts.
+ * The addresses to mail about an RFP: every contact of an organisation that registered interest, was invited
+ * or has made a proposal, once each, except disabled accounts. Bidders are not registered by bidding: the
+ * committee sees who registered, and must not learn from it who bid before the opening.
  */
 export async function vendorAddresses (db: Executor, rfpId: string, invited: readonly string[]): Promise<string[]> {
   const rows = await db.selectFrom('vendor_contacts')
@@ -35,6 +36,7 @@ export async function vendorAddresses (db: Executor, rfpId: string, invited: rea
     .where('users.disabled_at', 'is', null)
     .where((eb) => eb.or([
       eb('vendor_contacts.organisation_id', 'in', eb.selectFrom('rfp_interests').select('organisation_id').where('rfp_id', '=', rfpId)),
+      eb('vendor_contacts.organisation_id', 'in', eb.selectFrom('proposals').select('organisation_id').where('rfp_id', '=', rfpId)),
       ...(invited.length > 0 ? [eb('vendor_contacts.organisation_id', 'in', invited)] : [])
     ]))
     .orderBy('users.email_normalized')

@@ -220,3 +220,7 @@ export async function versionCreatedAt (db: Executor, rfpId: string, number: num
 export async function setRfpSlug (db: Executor, id: string, slug: string): Promise<void> {
   await db.updateTable('rfps').set({ slug }).where('id', '=', id).where('published_at', 'is', null).execute()
 }
+
+export async function findRfpState (db: Executor, id: string): Promise<string | undefined> {
+  return (await db.selectFrom('rfps').select('state').where('id', '=', id).executeTakeFirst())?.state
+}

@@ -10,6 +10,8 @@ import { hasRole, type SealedRfp, type UserActor } from '../domain/policy.js'
 import { isOnTime, type ProposalContent } from '../domain/proposal.js'
 import type { RfpRecord } from '../domain/rfp.js'
 import { SealError, unseal, unsealBytes } from '../domain/sealing.js'
+import { canonicalHash, type JsonValue } from '../domain/canonical-json.js'
+import { receiptHash } from '../domain/receipt.js'
 import { formatInstant } from '../domain/time.js'
 import { ConflictError, InvalidStateError, NotFoundError } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
@@ -99,17 +101,14 @@ export async function confirmOpening (ctx: ServiceContext, actor: UserActor, slu
  * stops the ceremony with the reason: nothing is opened half-way.
  */
 async function completeCeremony (trx: Trx, ctx: ServiceContext, rfp: RfpRecord, startedBy: string, confirmedBy: string | null, at: string): Promise<void> {
-  const standing = await listStandingProposals(trx, rfp.id, PROPOSAL_LIST_LIMIT)
+  const standing = await listStandingProposals(trx, rfp.id, PROPOSAL_LIST_LIMIT + 1)
+  // The public event lists every receipt: a list cut short would misstate the count.
+  if (standing.length > PROPOSAL_LIST_LIMIT) throw new InvalidStateError(`more than ${PROPOSAL_LIST_LIMIT} proposals: too many to open in one ceremony`)
   if (standing.length > 0) {
     const privateKey = await openingPrivateKey(trx, ctx, rfp.id, 'proposals')
     try {
       for (const proposal of standing) {
-        try {
-          await unsealBytes(Buffer.from(proposal.sealed_content, 'base64url'), { privateKey, context: sealingContext(rfp.id, 'proposals') })
-        } catch (error) {
-          if (error instanceof SealError) throw new InvalidStateError(`the proposal with receipt ${proposal.receipt_hash} does not unseal: ${error.message}`)
-          throw error
-        }
+        await unsealContent(rfp.id, proposal, privateKey, `the proposal with receipt ${proposal.receipt_hash}`)
       }
     } finally {
       privateKey.fill(0)
@@ -141,6 +140,26 @@ function unsealError (what: string, error: unknown): never {
   throw error
 }
 
+/**
+ * A proposal version's structured content, unsealed and checked against its receipt: the manifest must hash to
+ * the receipt hash and record the content's hash. Content that unseals but is not what the vendor sent — sealed
+ * afresh to the public key and swapped in by someone who can write to the database — is refused too.
+ */
+async function unsealContent (rfpId: string, version: { sealed_content: string, manifest: string, receipt_hash: string }, privateKey: Buffer, what: string): Promise<ProposalContent> {
+  let content: ProposalContent
+  try {
+    const plain = await unsealBytes(Buffer.from(version.sealed_content, 'base64url'), { privateKey, context: sealingContext(rfpId, 'proposals') })
+    content = JSON.parse(plain.toString('utf8')) as ProposalContent
+  } catch (error) {
+    unsealError(what, error)
+  }
+  const manifest = JSON.parse(version.manifest) as JsonValue & { content?: { sha256?: unknown } }
+  if (receiptHash(manifest) !== version.receipt_hash || canonicalHash(content as unknown as JsonValue) !== manifest.content?.sha256) {
+    throw new InvalidStateError(`${what} does not match the hashes its receipt records and is not shown. Restore it from a backup`)
+  }
+  return content
+}
+
 /** An opened proposal's content and its files' metadata, for the committee. */
 export async function readProposal (ctx: ServiceContext, actor: UserActor, slug: string, proposalId: string) {
   const { rfp, proposal } = await readableProposal(ctx, actor, slug, proposalId)
@@ -148,10 +167,7 @@ export async function readProposal (ctx: ServiceContext, actor: UserActor, slug:
   const privateKey = await openingPrivateKey(ctx.db, ctx, rfp.id, 'proposals')
   let content: ProposalContent
   try {
-    const plain = await unsealBytes(Buffer.from(version.sealed_content, 'base64url'), { privateKey, context: sealingContext(rfp.id, 'proposals') })
-    content = JSON.parse(plain.toString('utf8')) as ProposalContent
-  } catch (error) {
-    unsealError('the proposal', error)
+    content = await unsealContent(rfp.id, version, privateKey, 'the proposal')
   } finally {
     privateKey.fill(0)
   }
@@ -205,6 +221,18 @@ export async function openProposalFile (ctx: ServiceContext, actor: UserActor, s
     name: file.original_name,
     mediaType: FILE_TYPES[file.file_type as FileTypeId]?.mediaType ?? 'application/octet-stream',
     size: Number(file.size),
-    content: plaintext
+    // Checked again as it is served, the last chunk held back until the whole hash matches: a file swapped in
+    // storage between the two reads is cut off rather than delivered whole.
+    content: async function * () {
+      const served = createHash('sha256')
+      let held: Uint8Array | undefined
+      for await (const chunk of plaintext()) {
+        if (held !== undefined) yield held
+        served.update(chunk)
+        held = chunk
+      }
+      if (served.digest('hex') !== file.sha256) throw new InvalidStateError(`"${file.original_name}" changed while it was being served`)
+      if (held !== undefined) yield held
+    }
   }
 }

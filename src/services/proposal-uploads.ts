@@ -3,7 +3,9 @@
 // transaction (a file may take minutes to arrive); the submission that uses the files commits them.
 import { createHash } from 'node:crypto'
 import { detectFileType, FILE_TYPES, refusedTypeMessage, SNIFF_BYTES, type FileTypeId } from '../domain/file-types.js'
+import type { Executor } from '../db/database.js'
 import type { UserActor } from '../domain/policy.js'
+import type { RfpRecord } from '../domain/rfp.js'
 import { isOnTime } from '../domain/proposal.js'
 import { seal, sealedSize } from '../domain/sealing.js'
 import { formatInstant } from '../domain/time.js'
@@ -32,8 +34,9 @@ const NAME_MAX = 200
 /** The file's own name without folders or control characters, for display only. */
 export function cleanFileName (name: string): string {
   // eslint-disable-next-line no-control-regex
-  const base = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim()
-  return (base === '' ? 'unnamed' : base).slice(0, NAME_MAX)
+  const base = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').replace(/\p{Cs}/gu, '\uFFFD').trim()
+  // Cut by characters, not UTF-16 units, so no character is split in two.
+  return Array.from(base === '' ? 'unnamed' : base).slice(0, NAME_MAX).join('')
 }
 
 interface Inspection { size: number, type: FileTypeId | undefined, hash: ReturnType<typeof createHash> }
@@ -76,15 +79,9 @@ async function * inspected (source: AsyncIterable<Uint8Array>, limit: { maxBytes
  */
 export async function sealUpload (ctx: ServiceContext, actor: UserActor, slug: string, upload: { part: string, fileName: string, content: AsyncIterable<Uint8Array>, maxBytes: number }): Promise<UploadedFile> {
   const rfp = await getRfp(ctx, actor, slug)
-  authorize(ctx, actor, { action: 'proposal.submit', rfp })
-  // Refused early so a late vendor is not kept waiting for a long upload; the submission checks again.
-  if (rfp.state !== 'published') throw new InvalidStateError(`the RFP is ${rfp.state}: it takes no proposals`)
-  if (!isOnTime(rfp.schedule.proposalsDueAt, ctx.clock.now())) throw new InvalidStateError(lateMessage(rfp.schedule.proposalsDueAt, rfp.timeZone))
-  // And so is a vendor who may not bid yet: nothing of its upload is stored.
-  const { organisationId } = await organisationOf(ctx.db, actor)
-  if (!isEligible(rfp, organisationId)) throw new ForbiddenError(NOT_INVITED)
-  const unacknowledged = await unacknowledgedOf(ctx.db, rfp, organisationId)
-  if (unacknowledged.length > 0) throw new InvalidStateError(acknowledgeFirst(unacknowledged))
+  // Refused before a byte is stored, so a late or ineligible vendor is not kept waiting for a long upload; the
+  // submission checks again under the RFP's lock.
+  await checkMayBid(ctx.db, ctx, actor, rfp)
   const publicKey = await sealingKey(ctx, rfp.id, 'proposals', nowIso(ctx))
   const maxBytes = Math.min(upload.maxBytes, ctx.proposals.maxFileBytes)
   const fileName = cleanFileName(upload.fileName)
@@ -94,6 +91,21 @@ export async function sealUpload (ctx: ServiceContext, actor: UserActor, slug: s
   })
   const stored = await storeFile(ctx, sealed, { maxBytes: sealedSize(maxBytes) })
   return { storedFileId: stored.id, part: upload.part, originalName: fileName, fileType: inspection.type!, size: inspection.size, sha256: inspection.hash.digest('hex') }
+}
+
+/**
+ * Refuses a vendor contact who may not bid on the RFP now: not a vendor contact, the RFP not taking proposals,
+ * the deadline passed (by the clock, to the millisecond), not invited, or amendments not yet acknowledged.
+ */
+export async function checkMayBid (db: Executor, ctx: ServiceContext, actor: UserActor, rfp: RfpRecord, now = ctx.clock.now()): Promise<{ organisationId: string, organisationName: string }> {
+  authorize(ctx, actor, { action: 'proposal.submit', rfp })
+  const organisation = await organisationOf(db, actor)
+  if (rfp.state !== 'published') throw new InvalidStateError(`the RFP is ${rfp.state}: it takes no proposals`)
+  if (!isOnTime(rfp.schedule.proposalsDueAt, now)) throw new InvalidStateError(lateMessage(rfp.schedule.proposalsDueAt, rfp.timeZone))
+  if (!isEligible(rfp, organisation.organisationId)) throw new ForbiddenError(NOT_INVITED)
+  const unacknowledged = await unacknowledgedOf(db, rfp, organisation.organisationId)
+  if (unacknowledged.length > 0) throw new InvalidStateError(acknowledgeFirst(unacknowledged))
+  return organisation
 }
 
 export const NOT_INVITED = 'this RFP is open to invited vendors only, and your organisation is not one of them'

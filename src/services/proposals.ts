@@ -5,7 +5,7 @@ import {
   advanceProposal, confirmPartner, findPartnerByToken, findProposalOf, findProposalVersion, findReceipt, insertPartner, insertProposal, insertProposalFile, insertProposalVersion,
   listPartners, listProposalFiles, listProposalVersions, listReceipts, markWithdrawn
 } from '../db/proposals.js'
-import { contactAddressesOf, insertInterest, listOrganisations, organisationNames } from '../db/rfp-vendors.js'
+import { contactAddressesOf, listOrganisations, organisationNames } from '../db/rfp-vendors.js'
 import type { Executor } from '../db/database.js'
 import { canonicalHash, canonicalJson, type JsonValue } from '../domain/canonical-json.js'
 import type { UserActor } from '../domain/policy.js'
@@ -20,7 +20,7 @@ import { authorize } from './authorize.js'
 import { newId, nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
 import { sealingContext, sealingKey } from './opening-keys.js'
-import { acknowledgeFirst, lateMessage, NOT_INVITED, type UploadedFile } from './proposal-uploads.js'
+import { checkMayBid, lateMessage, type UploadedFile } from './proposal-uploads.js'
 import { isEligible, organisationOf, unacknowledgedOf } from './rfp-vendors.js'
 import { findRfpForChange, getRfp } from './rfps.js'
 import { newSignInToken } from './sign-in.js'
@@ -29,6 +29,8 @@ import { newSignInToken } from './sign-in.js'
 const RECEIPT_LIST_LIMIT = 5000
 /** Organisations offered as consortium partners. */
 const PARTNER_CHOICES = 500
+/** Versions one proposal may have: every one is kept with its files, so replacing cannot fill the disk. */
+export const MAX_VERSIONS = 50
 
 export interface Receipt {
   hash: string
@@ -42,7 +44,9 @@ export interface Receipt {
  */
 export async function submitProposal (ctx: ServiceContext, actor: UserActor, slug: string, input: ProposalInput, files: readonly UploadedFile[]): Promise<Receipt & { version: number }> {
   const visible = await getRfp(ctx, actor, slug)
-  authorize(ctx, actor, { action: 'proposal.submit', rfp: visible })
+  // Checked before anything is sealed (the input must be what the schema says), and again under the RFP's lock.
+  const early = checkProposal(input, visible.document, files.map((file) => file.part), (await checkMayBid(ctx.db, ctx, actor, visible)).organisationId)
+  if (early.length > 0) throw invalidInput(early)
   // Sealing is CPU work on small values: done before the transaction, which then only writes.
   const sealedContent = await sealBytes(Buffer.from(canonicalJson(input.content), 'utf8'), {
     publicKey: await sealingKey(ctx, visible.id, 'proposals', nowIso(ctx)), context: sealingContext(visible.id, 'proposals'), randomBytes: ctx.random.bytes(48)
@@ -58,14 +62,10 @@ export async function submitProposal (ctx: ServiceContext, actor: UserActor, slu
   return await ctx.db.transaction().execute(async (trx) => {
     // Two contacts of one vendor submitting at once take turns here, and get versions n and n+1.
     const rfp = await findRfpForChange(trx, ctx, actor, { slug })
-    const { organisationId, organisationName } = await organisationOf(trx, actor)
+    // The clock is read here, inside the transaction that commits: a proposal is on time when it is recorded.
     const now = ctx.clock.now()
+    const { organisationId, organisationName } = await checkMayBid(trx, ctx, actor, rfp, now)
     const at = now.toISOString()
-    if (rfp.state !== 'published') throw new InvalidStateError(`the RFP is ${rfp.state}: it takes no proposals`)
-    if (!isOnTime(rfp.schedule.proposalsDueAt, now)) throw new InvalidStateError(lateMessage(rfp.schedule.proposalsDueAt, rfp.timeZone))
-    if (!isEligible(rfp, organisationId)) throw new ForbiddenError(NOT_INVITED)
-    const unacknowledged = await unacknowledgedOf(trx, rfp, organisationId)
-    if (unacknowledged.length > 0) throw new InvalidStateError(acknowledgeFirst(unacknowledged))
 
     const problems = checkProposal(input, rfp.document, files.map((file) => file.part), organisationId)
     const partnerNames = await organisationNames(trx, input.partners)
@@ -84,6 +84,7 @@ export async function submitProposal (ctx: ServiceContext, actor: UserActor, slu
       proposal = (await findProposalOf(trx, rfp.id, organisationId))!
     }
     const version = proposal.current_version + 1
+    if (version > MAX_VERSIONS) throw new InvalidStateError(`a proposal may be submitted ${MAX_VERSIONS} times at most; every version is kept`)
     if (!await advanceProposal(trx, proposal.id, version, at)) throw new ConflictError('another submission of your organisation arrived at the same moment: look at your proposal and submit again if needed')
     for (const file of files) {
       if (!await commitStoredFile(trx, file.storedFileId, at)) throw new InvalidStateError(`"${file.originalName}" was not kept (the upload was interrupted or is too old): attach it again`)
@@ -126,8 +127,6 @@ export async function submitProposal (ctx: ServiceContext, actor: UserActor, slu
         })
       }
     }
-    // A bidder follows the RFP from then on: amendments, answers and cancellation are mailed to it.
-    await insertInterest(trx, { rfpId: rfp.id, organisationId, userId: actor.userId, at })
     await appendAuditEvent(trx, { at, type: 'proposal.submitted', actorId: actor.userId, rfpId: rfp.id, public: false, data: { proposalId: proposal.id, organisationId, version, receiptHash: hash } })
     for (const contact of await contactAddressesOf(trx, [organisationId])) {
       await queueMail(trx, ctx, {
@@ -222,7 +221,8 @@ export async function getReceipt (ctx: ServiceContext, actor: UserActor, slug: s
   }
 }
 
-export type PublicReceipt = { hash: string, submittedAt: string, standing: 'counted' | 'replaced' | 'withdrawn' }
+/** A receipt on the public list: its hash and whether it counts. No time, which could tell a bidder by when it registered. */
+export type PublicReceipt = { hash: string, standing: 'counted' | 'replaced' | 'withdrawn' }
 
 /**
  * The public list of receipt hashes, from the deadline on (DESIGN §3.2): each vendor can check that its
@@ -237,7 +237,6 @@ export async function listPublicReceipts (ctx: ServiceContext, slug: string): Pr
     published: true,
     receipts: rows.map((row) => ({
       hash: row.receipt_hash,
-      submittedAt: row.submitted_at,
       standing: row.status === 'withdrawn' ? 'withdrawn' : row.number === row.current_version ? 'counted' : 'replaced'
     }))
   }
@@ -252,6 +251,8 @@ export async function confirmConsortium (ctx: ServiceContext, actor: UserActor, 
     const { organisationId } = await organisationOf(trx, actor)
     if (organisationId !== partner.organisation_id) throw new ForbiddenError('this link is for a contact of the partner organisation named in the mail')
     const rfp = await findRfpForChange(trx, ctx, actor, { id: partner.rfp_id })
+    // A partner's confirmation is part of the bid: it too is in time or not at all.
+    if (rfp.state !== 'published' || !isOnTime(rfp.schedule.proposalsDueAt, ctx.clock.now())) throw new InvalidStateError(lateMessage(rfp.schedule.proposalsDueAt, rfp.timeZone))
     if (partner.version !== partner.current_version || partner.status === 'withdrawn') {
       throw new InvalidStateError(`${partner.lead_name} has replaced or withdrawn the proposal this link was for: confirm by the link mailed for its current version`)
     }

@@ -1,6 +1,7 @@
 // The committee of one RFP: owners and admins add and remove co-owners and evaluators.
 import { lockForTransaction, type Trx } from '../db/database.js'
-import { countOwners, deleteRfpRole, insertRfpRole } from '../db/rfp-roles.js'
+import { countCommitteeMembers, countOwners, deleteRfpRole, insertRfpRole } from '../db/rfp-roles.js'
+import { findRfpState } from '../db/rfps.js'
 import { findUserByEmail, findUserById } from '../db/users.js'
 import { findContact } from '../db/vendors.js'
 import { normalizeEmail } from '../domain/email.js'
@@ -25,11 +26,18 @@ export async function grantRoleIn (trx: Trx, at: string, actorId: string | null,
 
 /** Revokes a role inside the caller's transaction; the last owner stays. */
 export async function revokeRoleIn (trx: Trx, at: string, actorId: string | null, rfpId: string, userId: string, role: RfpRole): Promise<void> {
+  // The RFP's own lock first, as every change to it takes: an opening starting meanwhile sees the committee after.
+  await lockForTransaction(trx, `rfp:${rfpId}`)
   // Two people revoking the last two owners at once must not both succeed.
   await lockForTransaction(trx, `rfp_roles:${rfpId}`)
+  const before = await countCommitteeMembers(trx, rfpId)
   if (!await deleteRfpRole(trx, rfpId, userId, role)) throw new NotFoundError(`the user is not ${role} of that RFP`)
   // An RFP without an owner could be published or amended by nobody.
   if (role === 'owner' && await countOwners(trx, rfpId) === 0) throw new ConflictError('the RFP would have no owner left; grant the role to someone else first')
+  // Dual control (DESIGN §3.1): a committee of two or more cannot shrink to one person who then opens alone.
+  if (before >= 2 && await countCommitteeMembers(trx, rfpId) < 2 && await findRfpState(trx, rfpId) === 'published') {
+    throw new ConflictError('until its proposals are opened, a published RFP keeps at least two committee members, so that opening them needs two people; add another member first')
+  }
   await appendAuditEvent(trx, { at, type: 'role.revoked', actorId, rfpId, public: false, data: { userId, role } })
 }
 

@@ -1,5 +1,6 @@
 // The admin pages: the list of users, inviting through the form, a user's page with roles and actions.
 import t from 'tap'
+import { CLOSED_RFP_SLUG } from '../../src/demo/crypto-review-rfp.js'
 import { DEMO_RFP_SLUG } from '../../src/demo/security-audit-rfp.js'
 import { totpCode } from '../../src/domain/second-factor.js'
 import { buildTestApp, createCommitteeMember, TEST_PASSWORD } from '../helpers/app.js'
@@ -39,8 +40,12 @@ t.test('an admin invites through the form, then grants and revokes a role on the
   t.equal((await visitor.post(`${userPath}/roles`, { rfp: DEMO_RFP_SLUG, role: 'evaluator', _csrf })).statusCode, 303)
   t.match((await visitor.get(userPath)).body, /<td>evaluator<\/td>/)
   t.equal((await visitor.post(`${userPath}/roles`, { rfp: DEMO_RFP_SLUG, role: 'chair', _csrf })).statusCode, 400, 'only the roles there are')
-  t.equal((await visitor.post(`${userPath}/roles/revoke`, { rfp: DEMO_RFP_SLUG, role: 'evaluator', _csrf })).statusCode, 303)
-  t.match((await visitor.get(userPath)).body, 'No roles yet.')
+  const refused = await visitor.post(`${userPath}/roles/revoke`, { rfp: DEMO_RFP_SLUG, role: 'evaluator', _csrf })
+  t.equal(refused.statusCode, 409, 'the demo RFP is published and its committee of two would shrink to one before its opening')
+  t.match(refused.body, 'keeps at least two committee members')
+  t.equal((await visitor.post(`${userPath}/roles`, { rfp: CLOSED_RFP_SLUG, role: 'evaluator', _csrf })).statusCode, 303)
+  t.equal((await visitor.post(`${userPath}/roles/revoke`, { rfp: CLOSED_RFP_SLUG, role: 'evaluator', _csrf })).statusCode, 303, 'after the opening, the committee may change')
+  t.equal(((await visitor.get(userPath)).body.match(/<td>evaluator<\/td>/g) ?? []).length, 1, 'the role on the demo RFP is the one left')
   t.equal((await visitor.get('/admin/users/00000000-0000-4000-8000-000000000000')).statusCode, 404)
   t.equal((await visitor.get('/admin/users/not-a-uuid')).statusCode, 400)
   t.equal((await visitor.get('/admin/users?page=0')).statusCode, 400)

@@ -393,9 +393,9 @@ t.test('refused submissions leave nothing behind', async (t) => {
   })
 
   t.test('a text field past its size', async (t) => {
-    const res = await postProposal(vendor, valid.map((part) => part.name === 'summary' ? { name: 'summary', value: 'long '.repeat(14_000) } : part))
+    const res = await postProposal(vendor, valid.map((part) => part.name === 'summary' ? { name: 'summary', value: 'long '.repeat(17_000) } : part))
     t.equal(res.statusCode, 400)
-    t.match(res.body, '<strong>summary</strong> is longer than 65536 bytes')
+    t.match(res.body, '<strong>summary</strong> is longer than 81920 bytes')
     t.same(await counts(test), NOTHING)
   })
 

@@ -33,13 +33,16 @@ t.test('roles: granted and revoked by an admin, audited, decisive for access; ne
   const vendorId = (await ctx.db.selectFrom('users').select('id').where('email', '=', 'v@acme.example').executeTakeFirstOrThrow()).id
   await t.rejects(grantRole(ctx, admin.actor, vendorId, DEMO_RFP_SLUG, 'evaluator'), { code: 'SL_INVALID_STATE', message: /vendor contacts cannot hold roles/ })
 
+  await t.rejects(revokeRole(ctx, admin.actor, chair, DEMO_RFP_SLUG, 'owner'), { code: 'SL_CONFLICT', message: /keeps at least two committee members/ }, 'a committee of two does not shrink to one before the opening')
+  const reviewer = await createCommitteeMember(ctx, 'reviewer@example.org')
+  await grantRole(ctx, admin.actor, reviewer.userId, DEMO_RFP_SLUG, 'evaluator')
   await revokeRole(ctx, admin.actor, chair, DEMO_RFP_SLUG, 'owner')
   await t.rejects(revokeRole(ctx, admin.actor, member.userId, DEMO_RFP_SLUG, 'owner'), { code: 'SL_CONFLICT', message: /no owner left/ }, 'the last owner stays')
-  t.same((await getRfp(ctx, member.actor, DEMO_RFP_SLUG)).members.map((m) => m.role), ['owner'], 'nothing changed by the refused revocation')
+  t.same((await getRfp(ctx, member.actor, DEMO_RFP_SLUG)).members.map((m) => m.role).sort(), ['evaluator', 'owner'], 'nothing changed by the refused revocation')
   await t.rejects(revokeRole(ctx, admin.actor, member.userId, DEMO_RFP_SLUG, 'evaluator'), { statusCode: 404, code: 'SL_NOT_FOUND' })
 
   const events = await ctx.db.selectFrom('audit_events').select(['type', 'actor_id', 'data']).where('type', 'like', 'role.%').where('rfp_id', '=', rfp.id).orderBy('seq').execute()
-  t.same(events.map((e) => [e.type, e.actor_id]), [['role.granted', admin.userId], ['role.revoked', admin.userId]])
+  t.same(events.map((e) => [e.type, e.actor_id]), [['role.granted', admin.userId], ['role.granted', admin.userId], ['role.revoked', admin.userId]])
   t.same(JSON.parse(events[0]?.data ?? '{}'), { role: 'owner', userId: member.userId })
 })
 

@@ -206,7 +206,7 @@ t.test('sealed content altered in the database stops the ceremony with a clear e
   sealed[sealed.length - 20]! ^= 0x80
   await ctx.db.updateTable('proposal_versions').set({ sealed_content: sealed.toString('base64url') }).execute()
 
-  await t.rejects(startOpening(ctx, stepUp(owner, ctx), slug), { statusCode: 409, code: 'SL_INVALID_STATE', message: new RegExp(`the proposal with receipt ${receipt.hash} does not unseal`) })
+  await t.rejects(startOpening(ctx, stepUp(owner, ctx), slug), { statusCode: 409, code: 'SL_INVALID_STATE', message: new RegExp(`the proposal with receipt ${receipt.hash} failed its integrity check and is not shown: chunk 1 of the sealed content does not authenticate`) })
   t.equal(await rfpState(ctx, id), 'published', 'the RFP is not opened')
   t.same(await ctx.db.selectFrom('rfp_openings').selectAll().execute(), [], 'no opening is left started')
   t.equal((await eventsOf(ctx, 'rfp.opened')).length, 0, 'no rfp.opened event')

@@ -348,8 +348,9 @@ t.test('the last owner stays', async (t) => {
   const alone = await snapshot(ctx)
   await t.rejects(removeRfpMember(ctx, coOwner, slug, coOwner.userId, 'owner'), { statusCode: 409, code: 'SL_CONFLICT', message: 'the RFP would have no owner left; grant the role to someone else first' })
   t.same(await snapshot(ctx), alone, 'the role is still there, and no event')
-  await removeRfpMember(ctx, coOwner, slug, evaluator.userId, 'evaluator')
-  t.same((await listRfpMembers(ctx, coOwner, slug)).map((m) => [m.email, m.role]), [['co-chair@example.org', 'owner']])
+  await t.rejects(removeRfpMember(ctx, coOwner, slug, evaluator.userId, 'evaluator'), { statusCode: 409, code: 'SL_CONFLICT', message: /keeps at least two committee members/ }, 'a published RFP keeps two members until its proposals are opened')
+  t.same(await snapshot(ctx), alone)
+  t.same((await listRfpMembers(ctx, coOwner, slug)).map((m) => [m.email, m.role]).sort(), [['co-chair@example.org', 'owner'], ['evaluator@example.org', 'evaluator']])
 })
 
 t.test('two owners removing each other at once leave one owner', async (t) => {

@@ -59,7 +59,7 @@ export default fp<{ publicUrl: string }>(async (app, { publicUrl }) => {
     const message = error.message
     return await send(request, reply, {
       statusCode,
-      code: error.code ?? 'SL_BAD_REQUEST',
+      code: error.code ?? (statusCode === 429 ? 'SL_TOO_MANY' : 'SL_BAD_REQUEST'),
       error: TITLES[statusCode] ?? 'Request refused',
       message,
       ...(error.problems !== undefined ? { problems: error.problems } : {})

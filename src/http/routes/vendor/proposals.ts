@@ -8,7 +8,7 @@ import { Type } from 'typebox'
 import { FILE_TYPES } from '../../../domain/file-types.js'
 import { OTHER_PART } from '../../../domain/proposal.js'
 import type { Problem } from '../../../domain/schema-problems.js'
-import { invalidInput, isInvalidInput } from '../../../errors.js'
+import { TooLargeError, invalidInput, isInvalidInput } from '../../../errors.js'
 import { sealUpload, type UploadedFile } from '../../../services/proposal-uploads.js'
 import { confirmConsortium, getMyProposal, getReceipt, previewConsortium, submitProposal, withdrawProposal } from '../../../services/proposals.js'
 import { discardStoredFiles } from '../../../services/stored-files.js'
@@ -20,11 +20,13 @@ import { SlugParam } from '../public/rfp.js'
 const Params = Type.Object({ slug: SlugParam })
 const ReceiptParams = Type.Object({ slug: SlugParam, hash: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'A receipt hash: 64 lowercase hex digits' }) })
 const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The token from the confirmation link' })
-/** Text fields of the form, and their size: generous for the summary, small for the rest. */
-const FIELD_BYTES = 64 * 1024
-const FIELDS = 3 * PERSON_ROWS + 300
+/** Text fields of the form, and their size: the summary's 20,000 characters in UTF-8 at most; and in all. */
+const FIELD_BYTES = 80 * 1024
+const TEXT_BYTES = 512 * 1024
+/** The summary, three per person, the price's four, up to 20 partners and the token. */
+const FIELDS = 3 * PERSON_ROWS + 30
 /**
- * Submissions one client address may make per hour (DESIGN §6: upload routes are rate limited). Far above what a
+ * Submissions one vendor contact may make per hour (DESIGN §6: upload routes are rate limited). Far above what a
  * vendor replacing its proposal needs; it stops a script filling the disk with files that are swept only later.
  */
 const SUBMISSIONS_PER_HOUR = 30
@@ -64,7 +66,11 @@ const vendorProposals: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/vendor/rfps/:slug/proposal', { schema: { params: Params } }, async (request, reply) => await showForm(request, reply, request.params.slug))
 
-  app.post('/vendor/rfps/:slug/proposal', { config: { rateLimit: { max: SUBMISSIONS_PER_HOUR, timeWindow: 60 * 60 * 1000 } }, schema: { params: Params } }, async (request, reply) => {
+  app.post('/vendor/rfps/:slug/proposal', {
+    // Per account, not per address: vendors behind one address (an office, a proxy) must not share one budget.
+    config: { rateLimit: { max: SUBMISSIONS_PER_HOUR, timeWindow: 60 * 60 * 1000, keyGenerator: (request) => typeof request.session.userId === 'string' ? `user:${request.session.userId}` : `ip:${request.ip}` } },
+    schema: { params: Params }
+  }, async (request, reply) => {
     const actor = request.viewer!.actor
     const { slug } = request.params
     if (!request.isMultipart()) return await reply.code(415).send({ statusCode: 415, error: 'Unsupported Media Type', message: 'a proposal is sent as multipart/form-data' })
@@ -74,6 +80,7 @@ const vendorProposals: FastifyPluginAsyncTypebox = async (app) => {
     try {
       let first = true
       let total = 0
+      let text = 0
       for await (const part of request.parts() as AsyncIterableIterator<Multipart>) {
         if (first) {
           first = false
@@ -95,6 +102,8 @@ const vendorProposals: FastifyPluginAsyncTypebox = async (app) => {
           withPrice = true
         } else if (isProposalField(part.fieldname)) {
           if (part.valueTruncated) throw tooLongField(part.fieldname)
+          text += Buffer.byteLength(String(part.value))
+          if (text > TEXT_BYTES) throw new TooLargeError(`the form's text is longer than ${TEXT_BYTES} bytes in all`)
           ;(fields[part.fieldname] ??= []).push(String(part.value))
         } else {
           throw invalidField(part.fieldname)
