@@ -1,5 +1,6 @@
 // /api/v1 with bearer tokens, and the OpenAPI document at /api/docs.
 import t from 'tap'
+import { CLOSED_RFP_SLUG } from '../../src/demo/crypto-review-rfp.js'
 import { DEMO_RFP_SLUG } from '../../src/demo/security-audit-rfp.js'
 import { disableUser, grantRole, revokeRole } from '../../src/services/admin-users.js'
 import { createApiToken, revokeApiToken } from '../../src/services/api-tokens.js'
@@ -17,9 +18,9 @@ t.test('a token acts as its user with exactly their current roles, until revoked
 
   const me = async (bearer = token) => await app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${bearer}` } })
   t.same((await me()).json(), { id: member.userId, email: 'member@example.org', displayName: 'Member', isAdmin: false, organisation: null, roles: [] })
-  await grantRole(ctx, admin.actor, member.userId, DEMO_RFP_SLUG, 'evaluator')
-  t.same((await me()).json().roles, [{ rfp: DEMO_RFP_SLUG, role: 'evaluator' }], 'a role granted after the token was made')
-  await revokeRole(ctx, admin.actor, member.userId, DEMO_RFP_SLUG, 'evaluator')
+  await grantRole(ctx, admin.actor, member.userId, CLOSED_RFP_SLUG, 'evaluator')
+  t.same((await me()).json().roles, [{ rfp: CLOSED_RFP_SLUG, role: 'evaluator' }], 'a role granted after the token was made')
+  await revokeRole(ctx, admin.actor, member.userId, CLOSED_RFP_SLUG, 'evaluator')
   t.same((await me()).json().roles, [], 'and taken away')
   t.not(await ctx.db.selectFrom('api_tokens').select('last_used_at').where('id', '=', id).executeTakeFirstOrThrow().then((r) => r.last_used_at), null, 'its last use is recorded')
 

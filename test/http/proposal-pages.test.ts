@@ -9,9 +9,8 @@ import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import { totpCode } from '../../src/domain/second-factor.js'
 import { addRfpMember } from '../../src/services/rfp-members.js'
 import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
-import { processSignInRequests } from '../../src/services/sign-in.js'
 import { T0, TEST_PASSWORD, buildTestApp, createCommitteeMember, type TestApp } from '../helpers/app.js'
-import { Visitor } from '../helpers/browser-less.js'
+import { Visitor, signInVendorByForm } from '../helpers/browser-less.js'
 import { multipartBody, type MultipartPart } from '../helpers/multipart.js'
 
 const DOCUMENT = securityAuditRfp(T0)
@@ -54,16 +53,8 @@ async function setup (t: Test, config: Record<string, unknown> = {}): Promise<Se
 }
 
 /** A vendor registered through the form and signed in by the link mailed to it (the outbox). */
-async function signInVendor ({ app, ctx }: TestApp, email: string, organisation: string, address: string): Promise<Visitor> {
-  const visitor = new Visitor(app, address)
-  const registered = await visitor.post('/vendor/register', { organisation, website: '', contactName: `${organisation} contact`, email, _csrf: await visitor.csrfFrom('/vendor/register') })
-  if (registered.statusCode !== 200) throw new Error(`registration refused: ${registered.statusCode}`)
-  await processSignInRequests(ctx, { linksPerHour: 5 })
-  const mail = await ctx.db.selectFrom('mail_outbox').select('text_body').where('to_address', '=', email).orderBy('created_at', 'desc').executeTakeFirstOrThrow()
-  const token = /\/sign-in\/confirm\?token=([A-Za-z0-9_-]{43})/.exec(mail.text_body)?.[1] ?? ''
-  const confirmed = await visitor.post('/sign-in/confirm', { token, _csrf: await visitor.csrfFrom('/sign-in') })
-  if (confirmed.statusCode !== 303) throw new Error(`sign-in link refused: ${confirmed.statusCode}`)
-  return visitor
+async function signInVendor (test: TestApp, email: string, organisation: string, address: string): Promise<Visitor> {
+  return await signInVendorByForm(test, { email, organisation, address })
 }
 
 /** A committee member through the password and second-factor forms. */

@@ -3,9 +3,8 @@
 import t from 'tap'
 import { totpCode } from '../../src/domain/second-factor.js'
 import { getRfp } from '../../src/services/rfps.js'
-import { processSignInRequests } from '../../src/services/sign-in.js'
 import { buildTestApp, createCommitteeMember, TEST_PASSWORD, type TestApp } from '../helpers/app.js'
-import { Visitor } from '../helpers/browser-less.js'
+import { Visitor, signInVendorByForm } from '../helpers/browser-less.js'
 
 type Fields = [name: string, value: string][]
 
@@ -91,16 +90,8 @@ async function signInOwner ({ app, ctx }: TestApp, email = 'owner@example.org', 
 }
 
 /** A vendor contact registered through the form and signed in by the mailed link. */
-async function signInVendor ({ app, ctx }: TestApp, email = 'ada@acme.example', organisation = 'Acme Security', address = '192.0.2.50'): Promise<Visitor> {
-  const visitor = new Visitor(app, address)
-  const registered = await visitor.post('/vendor/register', { organisation, website: 'https://acme.example', contactName: 'Ada Lovelace', email, _csrf: await visitor.csrfFrom('/vendor/register') })
-  if (registered.statusCode !== 200) throw new Error(`registration refused: ${registered.statusCode}`)
-  await processSignInRequests(ctx, { linksPerHour: 5 })
-  const mail = await ctx.db.selectFrom('mail_outbox').select('text_body').where('to_address', '=', email).orderBy('created_at', 'desc').executeTakeFirstOrThrow()
-  const token = /\/sign-in\/confirm\?token=([A-Za-z0-9_-]{43})/.exec(mail.text_body)?.[1] ?? ''
-  const confirmed = await visitor.post('/sign-in/confirm', { token, _csrf: await visitor.csrfFrom('/sign-in') })
-  if (confirmed.statusCode !== 303) throw new Error(`sign-in link refused: ${confirmed.statusCode}`)
-  return visitor
+async function signInVendor (test: TestApp, email = 'ada@acme.example', organisation = 'Acme Security', address = '192.0.2.50'): Promise<Visitor> {
+  return await signInVendorByForm(test, { email, organisation, contactName: 'Ada Lovelace', website: 'https://acme.example', address })
 }
 
 const SLUG = 'harbor-pipeline-audit'
