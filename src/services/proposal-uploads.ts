@@ -2,7 +2,7 @@
 // hashed as sent, and sealed to the RFP's opening key before a byte reaches storage. Runs outside any
 // transaction (a file may take minutes to arrive); the submission that uses the files commits them.
 import { createHash } from 'node:crypto'
-import { detectFileType, FILE_TYPES, refusedTypeMessage, SNIFF_BYTES, type FileTypeId } from '../domain/file-types.js'
+import { detectFileType, refusedTypeMessage, SNIFF_BYTES, type FileTypeId } from '../domain/file-types.js'
 import type { Executor } from '../db/database.js'
 import type { UserActor } from '../domain/policy.js'
 import type { RfpRecord } from '../domain/rfp.js'
@@ -108,16 +108,12 @@ export async function checkMayBid (db: Executor, ctx: ServiceContext, actor: Use
   return organisation
 }
 
-export const NOT_INVITED = 'this RFP is open to invited vendors only, and your organisation is not one of them'
+const NOT_INVITED = 'this RFP is open to invited vendors only, and your organisation is not one of them'
 
-export function acknowledgeFirst (versions: readonly number[]): string {
+function acknowledgeFirst (versions: readonly number[]): string {
   return `acknowledge amendment${versions.length > 1 ? 's' : ''} ${versions.join(', ')} on the RFP page before submitting`
 }
 
 export function lateMessage (dueAt: string, timeZone: string): string {
   return `proposals were due by ${formatInstant(dueAt, timeZone)} (${timeZone}): the deadline has passed and no proposal is accepted after it`
-}
-
-export function describeFileType (id: FileTypeId): string {
-  return FILE_TYPES[id].label
 }

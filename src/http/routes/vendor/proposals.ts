@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { FILE_TYPES } from '../../../domain/file-types.js'
 import { OTHER_PART } from '../../../domain/proposal.js'
+import { RECEIPT_HASH_PATTERN } from '../../../domain/receipt.js'
 import type { Problem } from '../../../domain/schema-problems.js'
 import { TooLargeError, invalidInput, isInvalidInput } from '../../../errors.js'
 import { sealUpload, type UploadedFile } from '../../../services/proposal-uploads.js'
@@ -18,7 +19,7 @@ import { CsrfField } from '../public/sign-in.js'
 import { SlugParam } from '../public/rfp.js'
 
 const Params = Type.Object({ slug: SlugParam })
-const ReceiptParams = Type.Object({ slug: SlugParam, hash: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'A receipt hash: 64 lowercase hex digits' }) })
+const ReceiptParams = Type.Object({ slug: SlugParam, hash: Type.String({ pattern: RECEIPT_HASH_PATTERN.source, description: 'A receipt hash: 64 lowercase hex digits' }) })
 const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: 'The token from the confirmation link' })
 /** Text fields of the form, and their size: the summary's 20,000 characters in UTF-8 at most; and in all. */
 const FIELD_BYTES = 80 * 1024
