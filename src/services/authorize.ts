@@ -13,3 +13,9 @@ export function authorize (ctx: ServiceContext, actor: Actor, request: Request):
 export function isAllowed (ctx: ServiceContext, actor: Actor, request: Request): boolean {
   return decide(actor, request, ctx.clock.now()).allowed
 }
+
+/** Whether the actor may do it once the second factor is proved again: what decides if a page offers the button. */
+export function isAllowedAfterStepUp (ctx: ServiceContext, actor: Actor, request: Request): boolean {
+  const decision = decide(actor, request, ctx.clock.now())
+  return decision.allowed || decision.stepUp
+}

@@ -4,9 +4,8 @@ import { createHash } from 'node:crypto'
 import type { Executor, Trx } from '../db/database.js'
 import { completeOpening, findOpening, findProposal, findProposalVersion, insertOpening, listPartners, listProposalFiles, listStandingProposals } from '../db/proposals.js'
 import { findUserById } from '../db/users.js'
-import type { FileTypeId } from '../domain/file-types.js'
-import { FILE_TYPES } from '../domain/file-types.js'
-import { hasRole, type SealedRfp, type UserActor } from '../domain/policy.js'
+import { FILE_TYPES, type FileTypeId } from '../domain/file-types.js'
+import type { SealedRfp, UserActor } from '../domain/policy.js'
 import { isOnTime, type ProposalContent } from '../domain/proposal.js'
 import type { RfpRecord } from '../domain/rfp.js'
 import { SealError, unseal, unsealBytes } from '../domain/sealing.js'
@@ -15,7 +14,7 @@ import { receiptHash } from '../domain/receipt.js'
 import { formatInstant } from '../domain/time.js'
 import { ConflictError, InvalidStateError, NotFoundError } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
-import { authorize, isAllowed } from './authorize.js'
+import { authorize, isAllowed, isAllowedAfterStepUp } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { openingPrivateKey, sealingContext } from './opening-keys.js'
 import { findRfpForChange, getRfp } from './rfps.js'
@@ -24,8 +23,10 @@ import { readStoredFile, StoredFileDamagedError } from './stored-files.js'
 /** Proposals one RFP lists to its committee: more than any RFP gets. */
 const PROPOSAL_LIST_LIMIT = 1000
 
-async function sealedRfp (db: Executor, rfp: RfpRecord): Promise<SealedRfp & RfpRecord> {
-  return { ...rfp, openedAt: (await findOpening(db, rfp.id))?.opened_at ?? null }
+async function sealedRfp (db: Executor, rfp: RfpRecord) {
+  const opening = await findOpening(db, rfp.id)
+  const sealed: SealedRfp & RfpRecord = { ...rfp, openedAt: opening?.opened_at ?? null }
+  return { rfp: sealed, opening }
 }
 
 function committeeSize (rfp: RfpRecord): number {
@@ -37,9 +38,8 @@ function committeeSize (rfp: RfpRecord): number {
  * vendors and their proposals.
  */
 export async function listProposalsForCommittee (ctx: ServiceContext, actor: UserActor, slug: string) {
-  const rfp = await sealedRfp(ctx.db, await getRfp(ctx, actor, slug))
+  const { rfp, opening } = await sealedRfp(ctx.db, await getRfp(ctx, actor, slug))
   authorize(ctx, actor, { action: 'proposals.list', rfp })
-  const opening = await findOpening(ctx.db, rfp.id)
   const standing = await listStandingProposals(ctx.db, rfp.id, PROPOSAL_LIST_LIMIT)
   const opened = rfp.openedAt !== null
   const deadlinePassed = !isOnTime(rfp.schedule.proposalsDueAt, ctx.clock.now())
@@ -51,9 +51,9 @@ export async function listProposalsForCommittee (ctx: ServiceContext, actor: Use
     count: standing.length,
     committeeSize: committeeSize(rfp),
     opening: opening === undefined ? null : { startedBy: startedBy?.display_name ?? 'a committee member', startedAt: opening.started_at, openedAt: opening.opened_at, startedByMe: opening.started_by === actor.userId },
-    // The second factor is asked for when the button is pressed, so these ignore it.
-    mayStart: rfp.state === 'published' && deadlinePassed && opening === undefined && hasRole(actor, rfp, 'owner'),
-    mayConfirm: rfp.state === 'published' && opening !== undefined && opening.opened_at === null && opening.started_by !== actor.userId && (hasRole(actor, rfp, 'owner') || hasRole(actor, rfp, 'evaluator')),
+    // The policy decides who; the second factor is asked for when the button is pressed.
+    mayStart: rfp.state === 'published' && deadlinePassed && opening === undefined && isAllowedAfterStepUp(ctx, actor, { action: 'proposals.open', rfp }),
+    mayConfirm: rfp.state === 'published' && opening !== undefined && opening.opened_at === null && isAllowedAfterStepUp(ctx, actor, { action: 'proposals.open.confirm', rfp, startedBy: opening.started_by }),
     // Sealed: hashes only, in hash order so the list says nothing of who bid when.
     receipts: opened ? [] : standing.map((p) => p.receipt_hash).sort(),
     proposals: opened && isAllowed(ctx, actor, { action: 'proposal.content.read', rfp })
@@ -126,7 +126,7 @@ async function completeCeremony (trx: Trx, ctx: ServiceContext, rfp: RfpRecord, 
 }
 
 async function readableProposal (ctx: ServiceContext, actor: UserActor, slug: string, proposalId: string) {
-  const rfp = await sealedRfp(ctx.db, await getRfp(ctx, actor, slug))
+  const { rfp } = await sealedRfp(ctx.db, await getRfp(ctx, actor, slug))
   authorize(ctx, actor, { action: 'proposal.content.read', rfp })
   const proposal = await findProposal(ctx.db, rfp.id, proposalId)
   if (proposal === undefined || proposal.current_version === 0) throw new NotFoundError('this RFP has no such proposal')
