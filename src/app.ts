@@ -22,6 +22,8 @@ import committeeQuestions from './http/routes/committee/questions.js'
 import vendorRfps from './http/routes/vendor/rfps.js'
 import vendorProposals from './http/routes/vendor/proposals.js'
 import committeeProposals from './http/routes/committee/proposals.js'
+import committeeEvaluation from './http/routes/committee/evaluation.js'
+import vendorDebrief from './http/routes/vendor/debrief.js'
 import receipts from './http/routes/public/receipts.js'
 import signIn from './http/routes/public/sign-in.js'
 import committeeSignIn from './http/routes/public/committee-sign-in.js'
@@ -119,6 +121,8 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
     await pages.register(committeeRfps)
     await pages.register(committeeQuestions)
     await pages.register(committeeProposals)
+    await pages.register(committeeEvaluation)
+    await pages.register(vendorDebrief)
     await pages.register(committeeSignIn, { config })
     await pages.register(account, { config })
     await pages.register(adminUsers, { config })

@@ -70,6 +70,9 @@ export const ConfigSchema = Type.Object({
     maxFiles: Type.Integer({ minimum: 1, maximum: 100, description: 'Most files one proposal version may attach' }),
     allowedTypes: Type.String({ pattern: '^(pdf|png|jpeg|text|zip)(,(pdf|png|jpeg|text|zip))*$', description: 'Kinds of file accepted, recognised by content, comma-separated: pdf, png, jpeg, text, zip' })
   }, { additionalProperties: false }),
+  evaluation: Type.Object({
+    attestation: Type.String({ minLength: 20, maxLength: 4000, description: 'What every committee member attests before reading any proposal (embargo and no conflict of interest); an RFP may give its own' })
+  }, { additionalProperties: false }),
   limits: Type.Object({
     pageSize: Type.Integer({ minimum: 1, maximum: 200, description: 'Rows per page on listings' }),
     maxPage: Type.Integer({ minimum: 1, maximum: 100000, description: 'Highest page number a listing accepts' })

@@ -107,7 +107,7 @@ export async function listStandingProposals (db: Executor, rfpId: string, limit:
   return await db.selectFrom('proposals')
     .innerJoin('proposal_versions', (join) => join.onRef('proposal_versions.proposal_id', '=', 'proposals.id').onRef('proposal_versions.number', '=', 'proposals.current_version'))
     .innerJoin('vendor_organisations', 'vendor_organisations.id', 'proposals.organisation_id')
-    .select(['proposals.id', 'proposals.organisation_id', 'vendor_organisations.name as organisation_name', 'proposals.status', 'proposals.current_version',
+    .select(['proposals.id', 'proposals.organisation_id', 'vendor_organisations.name as organisation_name', 'proposals.status', 'proposals.status_reason', 'proposals.current_version',
       'proposal_versions.receipt_hash', 'proposal_versions.submitted_at', 'proposal_versions.sealed_content', 'proposal_versions.manifest'])
     .where('proposals.rfp_id', '=', rfpId).where('proposals.status', '!=', 'withdrawn')
     .orderBy('proposal_versions.submitted_at').orderBy('proposals.id').limit(limit).execute()

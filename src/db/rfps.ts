@@ -7,7 +7,7 @@ import { listRfpMembers } from './rfp-roles.js'
 import type { RfpsTable, RfpVersionRow } from './schema.js'
 
 /** What a version row keeps as JSON: the document less the columns of its own. */
-type StoredContent = Pick<RfpDraft, 'sections' | 'rounds' | 'eligibility' | 'requirements' | 'procedure'>
+type StoredContent = Pick<RfpDraft, 'sections' | 'rounds' | 'eligibility' | 'requirements' | 'procedure' | 'attestation'>
 
 function withCurrentVersion (db: Executor) {
   return db.selectFrom('rfps')
@@ -59,7 +59,7 @@ function toDocument (slug: string, row: VersionColumns): RfpDocument {
 
 /** The columns of a version row that hold a document. */
 export function versionColumns (doc: RfpDocument): VersionColumns {
-  const content: StoredContent = { sections: doc.sections, rounds: doc.rounds, eligibility: doc.eligibility, requirements: doc.requirements, procedure: doc.procedure }
+  const content: StoredContent = { sections: doc.sections, rounds: doc.rounds, eligibility: doc.eligibility, requirements: doc.requirements, procedure: doc.procedure, ...(doc.attestation === undefined ? {} : { attestation: doc.attestation }) }
   return {
     title: doc.title,
     summary: doc.summary,

@@ -291,6 +291,138 @@ export interface ProposalPartnersTable {
   confirmed_at: string | null
 }
 
+export interface EvaluatorAttestationsTable {
+  rfp_id: string
+  user_id: string
+  /** The attestation exactly as it was shown. */
+  text: string
+  /** 1 when the member agreed to be named in the public record rather than "Evaluator n". */
+  may_be_named: number
+  attested_at: string
+}
+
+export interface EvaluatorConflictsTable {
+  rfp_id: string
+  user_id: string
+  organisation_id: string
+  /** employment, financial or other. */
+  kind: string
+  note: string
+  declared_at: string
+}
+
+export interface ScoringRoundsTable {
+  rfp_id: string
+  /** 1-based, the RFP's rounds in order. */
+  round: number
+  started_at: string
+  closed_by: string | null
+  closed_at: string | null
+}
+
+export interface RoundProposalsTable {
+  rfp_id: string
+  round: number
+  proposal_id: string
+}
+
+export interface ScoreSheetsTable {
+  rfp_id: string
+  round: number
+  proposal_id: string
+  user_id: string
+  /** Null while a draft; a submitted sheet changed again is a draft until submitted again. */
+  submitted_at: string | null
+  updated_at: string
+}
+
+export interface ScoresTable {
+  rfp_id: string
+  round: number
+  proposal_id: string
+  user_id: string
+  criterion_id: string
+  /** Null in a draft that has a comment but no score yet. */
+  score: number | null
+  comment: string
+  updated_at: string
+}
+
+export interface ScoreHistoryTable {
+  rfp_id: string
+  round: number
+  proposal_id: string
+  user_id: string
+  criterion_id: string
+  seq: number
+  score: number | null
+  comment: string
+  saved_at: string
+  submitted: number
+}
+
+export interface SealedScoreSheetsTable {
+  rfp_id: string
+  round: number
+  user_id: string
+  /** "Evaluator n": how the public record names the evaluator unless they agreed to be named. */
+  label: string
+  /** The sheet in RFC 8785 canonical JSON, salt included, exactly as hashed. */
+  sheet: string
+  hash: string
+}
+
+export interface ConsensusScoresTable {
+  rfp_id: string
+  round: number
+  proposal_id: string
+  criterion_id: string
+  score: number
+  reason: string
+  recorded_by: string
+  recorded_at: string
+}
+
+export interface GateResultsTable {
+  rfp_id: string
+  round: number
+  proposal_id: string
+  criterion_id: string
+  passed: number
+  reason: string
+  recorded_by: string
+  recorded_at: string
+}
+
+export interface PriceOpeningsTable {
+  rfp_id: string
+  opened_by: string
+  opened_at: string
+}
+
+export interface ProposalPricesTable {
+  proposal_id: string
+  rfp_id: string
+  amount: string
+  currency: string
+  notes: string
+}
+
+export interface DecisionsTable {
+  rfp_id: string
+  rationale: string
+  rounds_used: number
+  decided_by: string
+  decided_at: string
+}
+
+export interface VendorNamingTable {
+  proposal_id: string
+  may_be_named: number
+  chosen_by: string
+  chosen_at: string
+}
+
 export interface Database {
   users: UsersTable
   rfps: RfpsTable
@@ -319,6 +451,20 @@ export interface Database {
   proposal_versions: ProposalVersionsTable
   proposal_files: ProposalFilesTable
   proposal_partners: ProposalPartnersTable
+  evaluator_attestations: EvaluatorAttestationsTable
+  evaluator_conflicts: EvaluatorConflictsTable
+  scoring_rounds: ScoringRoundsTable
+  round_proposals: RoundProposalsTable
+  score_sheets: ScoreSheetsTable
+  scores: ScoresTable
+  score_history: ScoreHistoryTable
+  sealed_score_sheets: SealedScoreSheetsTable
+  consensus_scores: ConsensusScoresTable
+  gate_results: GateResultsTable
+  price_openings: PriceOpeningsTable
+  proposal_prices: ProposalPricesTable
+  decisions: DecisionsTable
+  vendor_naming: VendorNamingTable
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -22,6 +22,7 @@ import { sealUpload } from '../services/proposal-uploads.js'
 import { submitProposal } from '../services/proposals.js'
 import { addRfpMember } from '../services/rfp-members.js'
 import { InvalidStateError } from '../errors.js'
+import { seedDecidedRfp } from './seed-decided.js'
 
 export interface DemoResult { slug: string }
 
@@ -30,7 +31,8 @@ const HOUR = 60 * 60 * 1000
 const DEMO_VENDORS = [
   { organisation: 'Northwind Assurance', website: 'https://northwind-assurance.example', contactName: 'Ana Lima', email: 'ana@northwind-assurance.example' },
   { organisation: 'Basalt Security Lab', website: 'https://basalt-lab.example', contactName: 'Kenji Mori', email: 'kenji@basalt-lab.example' },
-  { organisation: 'Quillon Labs', website: 'https://quillon-labs.example', contactName: 'Mara Quist', email: 'mara@quillon-labs.example' }
+  { organisation: 'Quillon Labs', website: 'https://quillon-labs.example', contactName: 'Mara Quist', email: 'mara@quillon-labs.example' },
+  { organisation: 'Tidewater Research', website: 'https://tidewater-research.example', contactName: 'Tess Varga', email: 'tess@tidewater-research.example' }
 ]
 
 /** What each demo vendor proposes for the cryptography review: a summary, a team, and the lines of its plan. */
@@ -49,8 +51,29 @@ const PROPOSALS: { summary: string, personnel: { name: string, role: string, exp
     summary: 'A two-week focused review of the keyless mode and its certificate validation, where we see the most risk.',
     personnel: [{ name: 'Mara Quist', role: 'Lead reviewer', experience: 'PKI and certificate validation reviews for public projects.' }],
     plan: ['Week 1: certificate validation and short-lived certificate handling.', 'Week 2: report and retest.']
+  },
+  {
+    summary: 'Continuous fuzzing with our own platform for a year; the report stays with the maintainers.',
+    personnel: [{ name: 'Tess Varga', role: 'Lead', experience: 'Runs a fuzzing platform for Rust and C libraries.' }],
+    plan: ['Month 1: harnesses for every archive format.', 'Months 2-12: continuous fuzzing and triage.']
   }
 ]
+
+/** A demo vendor's proposal, with its three PDFs, submitted as the vendor would through the form. */
+async function submitDemoProposal (at: ServiceContext, vendor: UserActor, v: number, slug: string, version: number): Promise<void> {
+  const { organisation } = DEMO_VENDORS[v]!
+  const proposal = PROPOSALS[v]!
+  const files = []
+  for (const [part, title, lines] of [
+    ['plan', `${organisation}: approach and plan`, proposal.plan],
+    ['cvs', `${organisation}: the proposed team`, proposal.personnel.map((p) => `${p.name}, ${p.role}: ${p.experience}`)],
+    ['example-reports', `${organisation}: example report`, ['Finding 1: a fictional timing leak in a comparison, fixed upstream.', 'Finding 2: a fictional missing length check, fixed upstream.']]
+  ] as const) {
+    const pdf = demoPdf(title, version > 1 ? [...lines, `Revised version ${version}.`] : lines)
+    files.push(await sealUpload(at, vendor, slug, { part, fileName: `${part}.pdf`, content: Readable.from([pdf]), maxBytes: at.proposals.maxProposalBytes }))
+  }
+  await submitProposal(at, vendor, slug, { content: { summary: proposal.summary, personnel: proposal.personnel }, partners: [] }, files)
+}
 
 /**
  * The demo's closed RFP: published weeks ago, three vendors bid (one replaces its proposal), the deadline has
@@ -63,23 +86,10 @@ async function seedClosedRfp (at: ServiceContext, seededAt: Date, day: (days: nu
   await publishRfp(at, chair, id)
   await addRfpMember(at, chair, CLOSED_RFP_SLUG, 'sam@driftwood.example', 'evaluator')
   day(-39)
-  for (const vendor of vendors) await registerInterest(at, vendor, CLOSED_RFP_SLUG)
+  // Three of the four demo vendors follow and bid on this one.
+  for (const vendor of vendors.slice(0, 3)) await registerInterest(at, vendor, CLOSED_RFP_SLUG)
 
-  const submit = async (v: number, version: number): Promise<void> => {
-    const vendor = vendors[v]!
-    const { organisation } = DEMO_VENDORS[v]!
-    const proposal = PROPOSALS[v]!
-    const files = []
-    for (const [part, title, lines] of [
-      ['plan', `${organisation}: approach and plan`, proposal.plan],
-      ['cvs', `${organisation}: the proposed team`, proposal.personnel.map((p) => `${p.name}, ${p.role}: ${p.experience}`)],
-      ['example-reports', `${organisation}: example report`, ['Finding 1: a fictional timing leak in a comparison, fixed upstream.', 'Finding 2: a fictional missing length check, fixed upstream.']]
-    ] as const) {
-      const pdf = demoPdf(title, version > 1 ? [...lines, `Revised version ${version}.`] : lines)
-      files.push(await sealUpload(at, vendor, CLOSED_RFP_SLUG, { part, fileName: `${part}.pdf`, content: Readable.from([pdf]), maxBytes: at.proposals.maxProposalBytes }))
-    }
-    await submitProposal(at, vendor, CLOSED_RFP_SLUG, { content: { summary: proposal.summary, personnel: proposal.personnel }, partners: [] }, files)
-  }
+  const submit = async (v: number, version: number): Promise<void> => { await submitDemoProposal(at, vendors[v]!, v, CLOSED_RFP_SLUG, version) }
   day(-12)
   await submit(0, 1)
   day(-10)
@@ -117,7 +127,7 @@ async function vendorActor (ctx: ServiceContext, email: string): Promise<UserAct
 export async function seedDemo (ctx: ServiceContext): Promise<DemoResult> {
   if (!await isPristine(ctx.db)) throw new InvalidStateError('the database is in use already; the demo seeds an empty one only')
   const seededAt = ctx.clock.now()
-  const clock = new ManualClock(new Date(seededAt.getTime() - 45 * DAY))
+  const clock = new ManualClock(new Date(seededAt.getTime() - 120 * DAY))
   const at = { ...ctx, clock }
   const day = (days: number, hours = 0): void => { clock.set(new Date(seededAt.getTime() + days * DAY + hours * HOUR)) }
 
@@ -125,9 +135,18 @@ export async function seedDemo (ctx: ServiceContext): Promise<DemoResult> {
   const chair: UserActor = { kind: 'user', userId: chairId, isAdmin: false, organisationId: null, hasSecondFactor: false, secondFactorAt: null }
   const { id: reviewerId } = await createUser(at, null, { email: 'sam@driftwood.example', displayName: 'Sam Ortiz (security reviewer)' })
   const reviewer: UserActor = { kind: 'user', userId: reviewerId, isAdmin: false, organisationId: null, hasSecondFactor: false, secondFactorAt: null }
-  day(-44)
+  day(-115)
   for (const vendor of DEMO_VENDORS) await registerVendor(at, vendor)
   const vendors = await Promise.all(DEMO_VENDORS.map(async (v) => await vendorActor(ctx, v.email)))
+
+  await seedDecidedRfp(at, seededAt, {
+    day,
+    chair,
+    reviewer,
+    reviewerEmail: 'sam@driftwood.example',
+    vendors,
+    submit: async (slug, v, version) => { await submitDemoProposal(at, vendors[v]!, v, slug, version) }
+  })
 
   await seedClosedRfp(at, seededAt, day, chair, reviewer, vendors)
 

@@ -56,14 +56,39 @@ export type Request =
   | { action: 'proposals.list', rfp: RfpResource }
   | { action: 'proposals.open', rfp: RfpResource }
   | { action: 'proposals.open.confirm', rfp: RfpResource, startedBy: string }
-  | { action: 'proposal.content.read', rfp: SealedRfp }
-  | { action: 'proposal.price.read', rfp: SealedRfp }
+  /** `proposal` null: the list of opened proposals, which needs the attestation but no particular vendor. */
+  | { action: 'proposal.content.read', rfp: SealedRfp, proposal: ProposalRef | null }
+  | { action: 'proposal.price.read', rfp: SealedRfp, proposal: ProposalRef }
+  | { action: 'evaluation.attest', rfp: RfpResource }
+  | { action: 'evaluation.conflict.declare', rfp: RfpResource }
+  | { action: 'evaluation.conflicts.list', rfp: RfpResource }
+  | { action: 'proposal.score', rfp: SealedRfp, proposal: ProposalRef }
+  | { action: 'scoring.close', rfp: RfpResource }
+  | { action: 'results.view', rfp: SealedRfp }
+  | { action: 'results.evaluators.view', rfp: RfpResource }
+  | { action: 'consensus.record', rfp: RfpResource }
+  | { action: 'price.open', rfp: RfpResource }
+  | { action: 'shortlist.create', rfp: RfpResource }
+  | { action: 'decision.record', rfp: RfpResource }
+  | { action: 'debrief.read', organisationId: string }
+  | { action: 'naming.choose', organisationId: string }
 
-/** An RFP with what the sealing guard needs: whether its proposals have been opened. */
+/** An RFP with what the sealing guard needs: whether its envelopes are open, who attested, who is recused. */
 export interface SealedRfp extends RfpResource {
   /** When the opening ceremony completed; null while the proposals are sealed. */
   openedAt: string | null
+  /** When the price envelope was opened, after technical scoring closed; null while sealed. */
+  priceOpenedAt: string | null
+  /** Members who recorded the attestation (DESIGN §3.4): nobody else reads a proposal. */
+  attested: readonly string[]
+  /** Declared conflicts: each recuses its member from that vendor's proposal, at once and for good. */
+  conflicts: readonly Conflict[]
 }
+
+export interface Conflict { userId: string, organisationId: string }
+
+/** The proposal a request is about, by the vendors that made it — the lead and any consortium partners: what a recusal is decided by. */
+export interface ProposalRef { organisationIds: readonly string[] }
 
 export type Decision =
   | { allowed: true }
@@ -114,6 +139,10 @@ export function decide (actor: Actor, request: Request, now: Date): Decision {
     case 'proposal.content.read':
     case 'proposal.price.read':
       return readSealed(actor, request)
+    case 'debrief.read':
+    case 'naming.choose':
+      // Only the bidder itself: its debrief holds its own scores and comments.
+      return actor.kind === 'user' && actor.organisationId === request.organisationId ? allow : refuse('this is for the vendor that made the proposal')
     case 'rfp.interest':
       if (actor.kind === 'anonymous') return refuse('sign in as a vendor first')
       if (request.rfp.publishedAt === null) return refuse('the RFP is not published')
@@ -148,17 +177,53 @@ export function decide (actor: Actor, request: Request, now: Date): Decision {
       if (!hasRole(actor, request.rfp, 'owner') && !hasRole(actor, request.rfp, 'evaluator')) return refuse('only a member of the RFP\'s committee confirms the opening')
       if (actor.userId === request.startedBy) return refuse('a second committee member confirms the opening: not the one who started it')
       return recentSecondFactor(actor, now)
+    case 'evaluation.attest':
+    case 'evaluation.conflict.declare':
+      if (request.rfp.publishedAt === null) return refuse('the RFP is not published')
+      return isMember(actor, request.rfp) ? allow : refuse('attestations and conflicts are recorded by the RFP\'s committee')
+    case 'evaluation.conflicts.list':
+    case 'results.evaluators.view':
+    case 'consensus.record':
+    case 'shortlist.create':
+      return hasRole(actor, request.rfp, 'owner') ? allow : refuse('only an owner of the RFP does this')
+    case 'proposal.score': {
+      if (!hasRole(actor, request.rfp, 'evaluator')) return refuse('only the RFP\'s evaluators score proposals')
+      const sealed = readSealed(actor, { action: 'proposal.content.read', rfp: request.rfp, proposal: request.proposal })
+      return sealed.allowed ? allow : refuse(sealed.reason)
+    }
+    case 'results.view':
+      if (!isMember(actor, request.rfp)) return refuse('the results are for the RFP\'s committee')
+      // The results name the vendors and quote the committee's reasons: what the attestation covers.
+      return request.rfp.attested.includes(actor.userId) ? allow : refuse('record your attestation (embargo and no conflict of interest) before seeing the results')
+    case 'scoring.close':
+      return hasRole(actor, request.rfp, 'owner') ? recentSecondFactor(actor, now) : refuse('only an owner of the RFP closes scoring')
+    case 'price.open':
+      return hasRole(actor, request.rfp, 'owner') ? recentSecondFactor(actor, now) : refuse('only an owner of the RFP opens the price envelope')
+    case 'decision.record':
+      return hasRole(actor, request.rfp, 'owner') ? recentSecondFactor(actor, now) : refuse('only an owner of the RFP records the decision')
   }
 }
 
+export function isMember (actor: Actor, rfp: RfpResource): boolean {
+  return hasRole(actor, rfp, 'owner') || hasRole(actor, rfp, 'evaluator')
+}
+
+/** Whether a declared conflict recuses the actor from the vendor's proposal. */
+export function isRecused (actor: Actor, rfp: SealedRfp, proposal: ProposalRef): boolean {
+  return actor.kind === 'user' && rfp.conflicts.some((c) => c.userId === actor.userId && proposal.organisationIds.includes(c.organisationId))
+}
+
 /**
- * The sealing guard (DESIGN §3.1): every read of a proposal's content or files asks it. Nobody — owner,
- * evaluator, admin or the vendor itself — reads before the opening ceremony; after it, the committee does.
- * The price envelope stays sealed until technical scoring closes, which evaluation (#8) will record.
+ * The sealing guard (DESIGN §3.1, §3.4): every read of a proposal's content, files or price asks it. Nobody —
+ * owner, evaluator, admin or the vendor itself — reads before the opening ceremony; after it, the committee
+ * members who have attested do, except where a declared conflict recuses them. The price envelope stays
+ * sealed until technical scoring closes and the owner opens it.
  */
 function readSealed (actor: Actor, request: Extract<Request, { action: 'proposal.content.read' | 'proposal.price.read' }>): Decision {
   if (request.rfp.openedAt === null) return refuse('the proposals are sealed until the deadline has passed and the committee has opened them')
-  if (!hasRole(actor, request.rfp, 'owner') && !hasRole(actor, request.rfp, 'evaluator')) return refuse('proposals are read by the RFP\'s committee only')
-  if (request.action === 'proposal.price.read') return refuse('the price envelope stays sealed until technical scoring is closed')
+  if (actor.kind !== 'user' || !isMember(actor, request.rfp)) return refuse('proposals are read by the RFP\'s committee only')
+  if (!request.rfp.attested.includes(actor.userId)) return refuse('record your attestation (embargo and no conflict of interest) before reading any proposal')
+  if (request.proposal !== null && isRecused(actor, request.rfp, request.proposal)) return refuse('you declared a conflict of interest with this vendor: you are recused from its proposal')
+  if (request.action === 'proposal.price.read' && request.rfp.priceOpenedAt === null) return refuse('the price envelope stays sealed until technical scoring is closed and an owner opens it')
   return allow
 }

@@ -57,6 +57,8 @@ export function checkProposal (input: unknown, document: RfpDocument, fileParts:
     if (requirement.required && !fileParts.includes(requirement.id)) problems.push({ path: `files.${requirement.id}`, message: `${requirement.name} is required: attach it` })
   }
   if (scoresPrice(document) && input.price === undefined) problems.push({ path: 'price', message: 'this RFP scores price: give the price in its envelope' })
+  // Price points are lowest price / price (DESIGN §4): a price of nothing would divide by zero.
+  if (input.price !== undefined && /^0+(\.0+)?$/.test(input.price.amount)) problems.push({ path: 'price.amount', message: 'must be more than 0' })
   if (!scoresPrice(document) && input.price !== undefined) problems.push({ path: 'price', message: 'this RFP does not score price: leave the price envelope empty' })
   if (input.partners.includes(leadOrganisationId)) problems.push({ path: 'partners', message: 'the lead vendor is not its own partner' })
   return problems

@@ -87,7 +87,9 @@ export const RfpDraftSchema = Type.Object({
   rounds: Type.Array(RoundSchema, { minItems: 1, maxItems: 5 }),
   eligibility: Type.Optional(EligibilitySchema),
   requirements: Type.Optional(Type.Array(RequirementSchema, { maxItems: 20 })),
-  procedure: Type.Optional(ProcedureSchema)
+  procedure: Type.Optional(ProcedureSchema),
+  /** What committee members attest before reading any proposal; the instance's text where absent. */
+  attestation: Type.Optional(Type.String({ minLength: 20, maxLength: 4000 }))
 }, { additionalProperties: false })
 
 export type Section = Static<typeof SectionSchema>
@@ -99,7 +101,7 @@ export type Eligibility = Static<typeof EligibilitySchema>
 export type Requirement = Static<typeof RequirementSchema>
 export type Procedure = Static<typeof ProcedureSchema>
 /** A draft with every optional part filled in: what is stored and published. */
-export type RfpDocument = Required<RfpDraft>
+export type RfpDocument = Required<Omit<RfpDraft, 'attestation'>> & Pick<RfpDraft, 'attestation'>
 
 export const DEFAULT_PROCEDURE: Procedure = {
   minimumProposals: 1,
@@ -192,6 +194,11 @@ export function checkRfpDraft (input: unknown): Problem[] {
   const shortlist = draft.procedure?.shortlist
   if (shortlist?.rule === 'min_score' && Rational.parseDecimal(shortlist.score).compare(Rational.of(100)) > 0) {
     problems.push({ path: 'procedure.shortlist.score', message: 'is a score out of 100: it cannot be above 100' })
+  }
+  // Prices opened for the shortlist only are scored in a later round: round 1 cannot wait for them, and one round never gets them.
+  const pricedRounds = draft.rounds.map((round) => round.criteria.some((c) => c.kind === 'price'))
+  if (draft.procedure?.priceEnvelope === 'after_shortlist' && pricedRounds.some(Boolean) && (draft.rounds.length < 2 || pricedRounds[0] === true)) {
+    problems.push({ path: 'procedure.priceEnvelope', message: 'opening prices for the shortlist only needs a second round that holds the price criterion, and none in round 1' })
   }
   if (draft.procedure !== undefined && Rational.parseDecimal(draft.procedure.nearTieMargin).compare(Rational.of(100)) > 0) {
     problems.push({ path: 'procedure.nearTieMargin', message: 'is in points out of 100: it cannot be above 100' })

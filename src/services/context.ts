@@ -24,6 +24,8 @@ export interface ServiceContext {
   /** The instance key that wraps opening keys; read (or made) on first use, so commands that need none never touch it. */
   instanceKey: () => Buffer
   proposals: ProposalLimits
+  /** The attestation shown to committee members where the RFP gives none. */
+  attestation: string
 }
 
 export interface ProposalLimits {
@@ -50,7 +52,8 @@ export function createServiceContext ({ config, db, clock, random }: { config: C
     mail: { from: config.mail.from, publicUrl: config.publicUrl, renderer: createMailRenderer(config.publicUrl) },
     files: createFileStore(config, db),
     instanceKey: instanceKeyOf(config, random),
-    proposals: { ...config.proposals, allowedTypes: config.proposals.allowedTypes.split(',') as FileTypeId[] }
+    proposals: { ...config.proposals, allowedTypes: config.proposals.allowedTypes.split(',') as FileTypeId[] },
+    attestation: config.evaluation.attestation
   }
 }
 

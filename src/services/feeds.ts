@@ -5,7 +5,7 @@ import { ANONYMOUS } from '../domain/policy.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { getRfp } from './rfps.js'
 
-export const FEED_EVENT_TYPES = ['rfp.published', 'rfp.amended', 'rfp.question.answered', 'rfp.answer.revised', 'rfp.opened', 'rfp.cancelled'] as const
+export const FEED_EVENT_TYPES = ['rfp.published', 'rfp.amended', 'rfp.question.answered', 'rfp.answer.revised', 'rfp.opened', 'rfp.decided', 'rfp.cancelled'] as const
 /** Entries per feed: readers poll, so the newest are enough. */
 export const FEED_LENGTH = 50
 
@@ -46,6 +46,10 @@ function describe (event: { seq: number, at: string, type: string, data: Record<
         summary: `The committee opened the ${count} proposal${count === 1 ? '' : 's'} received by the deadline. Every receipt hash is listed publicly.`,
         path: `/rfps/${slug}/receipts`
       }
+    }
+    case 'rfp.decided': {
+      const selected = Array.isArray(event.data.selected) ? event.data.selected.map(text) : []
+      return { ...base, title: `Decided: ${title}`, summary: `Selected: ${selected.join(', ')}.\n\n${text(event.data.rationale)}`, path: `/rfps/${slug}` }
     }
     default:
       return { ...base, title: `Cancelled: ${title}`, summary: text(event.data.reason), path: `/rfps/${slug}` }

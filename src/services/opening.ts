@@ -1,11 +1,11 @@
 // The opening ceremony and everything read from proposals afterwards. Every read of sealed content passes the
 // one guard in the policy (`proposal.content.read`), so nothing here reads a proposal before it is opened.
 import { createHash } from 'node:crypto'
-import type { Executor, Trx } from '../db/database.js'
+import type { Trx } from '../db/database.js'
 import { completeOpening, findOpening, findProposal, findProposalVersion, insertOpening, listPartners, listProposalFiles, listStandingProposals } from '../db/proposals.js'
 import { findUserById } from '../db/users.js'
 import { FILE_TYPES, type FileTypeId } from '../domain/file-types.js'
-import type { SealedRfp, UserActor } from '../domain/policy.js'
+import { isMember, isRecused, type UserActor } from '../domain/policy.js'
 import { isOnTime, type ProposalContent } from '../domain/proposal.js'
 import type { RfpRecord } from '../domain/rfp.js'
 import { SealError, unseal, unsealBytes } from '../domain/sealing.js'
@@ -18,16 +18,12 @@ import { authorize, isAllowed, isAllowedAfterStepUp } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { openingPrivateKey, sealingContext } from './opening-keys.js'
 import { findRfpForChange, getRfp } from './rfps.js'
+import { sealedRfpOf } from './sealed-rfp.js'
+import { startFirstRound } from './scoring-rounds.js'
 import { readStoredFile, StoredFileDamagedError } from './stored-files.js'
 
 /** Proposals one RFP lists to its committee: more than any RFP gets. */
 const PROPOSAL_LIST_LIMIT = 1000
-
-async function sealedRfp (db: Executor, rfp: RfpRecord) {
-  const opening = await findOpening(db, rfp.id)
-  const sealed: SealedRfp & RfpRecord = { ...rfp, openedAt: opening?.opened_at ?? null }
-  return { rfp: sealed, opening }
-}
 
 function committeeSize (rfp: RfpRecord): number {
   return new Set(rfp.members.map((member) => member.userId)).size
@@ -38,7 +34,7 @@ function committeeSize (rfp: RfpRecord): number {
  * vendors and their proposals.
  */
 export async function listProposalsForCommittee (ctx: ServiceContext, actor: UserActor, slug: string) {
-  const { rfp, opening } = await sealedRfp(ctx.db, await getRfp(ctx, actor, slug))
+  const { rfp, opening, refOf } = await sealedRfpOf(ctx.db, await getRfp(ctx, actor, slug))
   authorize(ctx, actor, { action: 'proposals.list', rfp })
   const standing = await listStandingProposals(ctx.db, rfp.id, PROPOSAL_LIST_LIMIT)
   const opened = rfp.openedAt !== null
@@ -56,9 +52,19 @@ export async function listProposalsForCommittee (ctx: ServiceContext, actor: Use
     mayConfirm: rfp.state === 'published' && opening !== undefined && opening.opened_at === null && isAllowedAfterStepUp(ctx, actor, { action: 'proposals.open.confirm', rfp, startedBy: opening.started_by }),
     // Sealed: hashes only, in hash order so the list says nothing of who bid when.
     receipts: opened ? [] : standing.map((p) => p.receipt_hash).sort(),
-    proposals: opened && isAllowed(ctx, actor, { action: 'proposal.content.read', rfp })
-      ? standing.map((p) => ({ id: p.id, organisationName: p.organisation_name, status: p.status, version: p.current_version, receiptHash: p.receipt_hash, submittedAt: p.submitted_at }))
-      : []
+    // Each attested member sees the list; a proposal they are recused from is named but cannot be opened.
+    proposals: opened && isAllowed(ctx, actor, { action: 'proposal.content.read', rfp, proposal: null })
+      ? standing.map((p) => ({
+        id: p.id,
+        organisationName: p.organisation_name,
+        status: p.status,
+        version: p.current_version,
+        receiptHash: p.receipt_hash,
+        submittedAt: p.submitted_at,
+        recused: isRecused(actor, rfp, refOf(p))
+      }))
+      : [],
+    mustAttest: opened && isMember(actor, rfp) && !rfp.attested.includes(actor.userId)
   }
 }
 
@@ -115,6 +121,7 @@ async function completeCeremony (trx: Trx, ctx: ServiceContext, rfp: RfpRecord, 
     }
   }
   if (!await completeOpening(trx, rfp.id, confirmedBy, at)) throw new InvalidStateError('the RFP changed meanwhile: there is nothing to open')
+  await startFirstRound(trx, rfp.id, standing.map((p) => p.id), at)
   await appendAuditEvent(trx, {
     at,
     type: 'rfp.opened',
@@ -126,10 +133,11 @@ async function completeCeremony (trx: Trx, ctx: ServiceContext, rfp: RfpRecord, 
 }
 
 async function readableProposal (ctx: ServiceContext, actor: UserActor, slug: string, proposalId: string) {
-  const { rfp } = await sealedRfp(ctx.db, await getRfp(ctx, actor, slug))
-  authorize(ctx, actor, { action: 'proposal.content.read', rfp })
+  const { rfp, refOf } = await sealedRfpOf(ctx.db, await getRfp(ctx, actor, slug))
+  authorize(ctx, actor, { action: 'proposal.content.read', rfp, proposal: null })
   const proposal = await findProposal(ctx.db, rfp.id, proposalId)
   if (proposal === undefined || proposal.current_version === 0) throw new NotFoundError('this RFP has no such proposal')
+  authorize(ctx, actor, { action: 'proposal.content.read', rfp, proposal: refOf(proposal) })
   // A proposal withdrawn before the deadline never counted: it stays sealed, like the versions it replaced.
   if (proposal.status === 'withdrawn') throw new NotFoundError('this proposal was withdrawn before the deadline: it stays sealed')
   return { rfp, proposal }

@@ -32,7 +32,7 @@ t.test('demo seeds an empty database once, and verify finds the chain intact', a
 
   const verify = await run(['verify'], { SHORTLIST_DATA_DIR: dir })
   t.equal(verify.code, 0)
-  t.match(verify.out[0], /^audit chain intact: 39 events, head [0-9a-f]{64}$/)
+  t.match(verify.out[0], /^audit chain intact: 82 events, head [0-9a-f]{64}$/)
 })
 
 t.test('verify names the first broken event of a tampered copy and exits 1', async (t) => {
@@ -147,10 +147,10 @@ t.test('on PostgreSQL: migrate, demo, user add and verify through the CLI', { sk
   t.equal((await run(['user', 'add', '--admin', 'ops@example.org'], env)).code, 0)
   const verify = await run(['verify'], env)
   t.equal(verify.code, 0)
-  t.match(verify.out, [/^audit chain intact: 41 events, head [0-9a-f]{64}$/])
+  t.match(verify.out, [/^audit chain intact: 84 events, head [0-9a-f]{64}$/])
   const client = new pg.Client({ connectionString: env.SHORTLIST_DATABASE_URL })
   await client.connect()
   t.teardown(async () => { await client.end() })
-  t.same((await client.query('select count(*)::int as n from audit_events')).rows, [{ n: 41 }], 'the events are on the server')
+  t.same((await client.query('select count(*)::int as n from audit_events')).rows, [{ n: 84 }], 'the events are on the server')
   t.notOk(readdirSync(env.SHORTLIST_DATA_DIR).includes('shortlist.sqlite'), 'no SQLite file was made')
 })

@@ -9,10 +9,12 @@ import { testConfig, testContext } from '../helpers/app.js'
 import { startSmtp } from '../helpers/smtp.js'
 
 /**
- * What the demo queues: the publication notice, two vendors' sign-in links, three new-question notices to the
- * chair, three answers and two amendments to each of two vendors, and the chair's invitation.
+ * What the demo queues: four vendors' sign-in links; three publication notices to the chair; eight proposal
+ * receipts (four on the decided RFP, four on the closed one, where one vendor replaced its proposal); the
+ * decided RFP's four decision notices; three new-question notices to the chair; three answers and two
+ * amendments to each of two vendors; and the chair's invitation.
  */
-const DEMO_MAILS = 23
+const DEMO_MAILS = 33
 
 async function run (args: string[], env: Record<string, string>) {
   const out: string[] = []

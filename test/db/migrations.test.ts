@@ -1,16 +1,26 @@
+import { Readable } from 'node:stream'
 import SQLite from 'better-sqlite3'
 import { sql } from 'kysely'
 import t from 'tap'
+import type { Test } from 'tap'
 import { sqliteFile } from '../../src/config.js'
-import { openDatabase } from '../../src/db/database.js'
+import { openDatabase, type Db } from '../../src/db/database.js'
 import { migrateDown, migrateTo, migrateToLatest, migrationStatus } from '../../src/db/migrator.js'
 import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import { findRfp, versionColumns } from '../../src/db/rfps.js'
 import { ManualClock } from '../../src/deps.js'
 import { DEFAULT_PROCEDURE, withDefaults } from '../../src/domain/rfp-document.js'
 import { createServiceContext } from '../../src/services/context.js'
+import { attest, getEvaluationPage } from '../../src/services/evaluation.js'
+import { confirmOpening, startOpening } from '../../src/services/opening.js'
 import { sealingKey } from '../../src/services/opening-keys.js'
-import { seededRandom, T0, testConfig } from '../helpers/app.js'
+import { sealUpload } from '../../src/services/proposal-uploads.js'
+import { submitProposal } from '../../src/services/proposals.js'
+import { addRfpMember } from '../../src/services/rfp-members.js'
+import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
+import { getScoreSheet } from '../../src/services/score-sheets.js'
+import { closeScoringRound } from '../../src/services/scoring-rounds.js'
+import { createCommitteeMember, createVendorContact, seededRandom, T0, testConfig } from '../helpers/app.js'
 
 const FIRST = '2026_11_29_020000_create_core_tables'
 const OUTBOX = '2026_11_29_030000_create_mail_outbox'
@@ -329,4 +339,210 @@ t.test('2026_11_29_090000_create_proposals: from an empty database, and from the
   t.same((await migrateTo(db, PROPOSALS)).applied.map((m) => m.name), [PROPOSALS], 'and up again')
   t.same(await db.selectFrom('proposals').selectAll().execute(), [], 'empty')
   t.same(await db.selectFrom('rfp_opening_keys').selectAll().execute(), [])
+})
+
+const PROPOSALS = '2026_11_29_090000_create_proposals'
+const EVALUATION = '2026_11_29_100000_create_evaluation'
+const EVALUATION_TABLES = ['consensus_scores', 'decisions', 'evaluator_attestations', 'evaluator_conflicts', 'gate_results', 'price_openings', 'proposal_prices',
+  'round_proposals', 'score_history', 'score_sheets', 'scores', 'scoring_rounds', 'sealed_score_sheets', 'vendor_naming']
+
+/**
+ * A database at the latest schema with an RFP opened through the services (a committee of two: the owner
+ * starts, the evaluator confirms), two vendors' proposals in it; then taken down to 090000, where the
+ * evaluation tables are gone and the RFP stays opened: an RFP opened before 100000 existed.
+ */
+async function openedBefore100000 (t: Test) {
+  const config = testConfig(t)
+  const db = openDatabase(config)
+  t.teardown(async () => { await db.destroy() })
+  t.equal((await migrateToLatest(db)).error, undefined)
+  const clock = new ManualClock(T0)
+  const ctx = { ...createServiceContext({ config, db, clock, random: seededRandom() }), clock }
+  const owner = (await createCommitteeMember(ctx, 'chair@example.org')).actor
+  const evaluator = (await createCommitteeMember(ctx, 'eve@example.org')).actor
+  const draft = securityAuditRfp(T0)
+  const { id, slug } = await createRfpDraft(ctx, owner, draft)
+  await addRfpMember(ctx, owner, slug, 'eve@example.org', 'evaluator')
+  await publishRfp(ctx, owner, id)
+  const proposals: string[] = []
+  for (const [name, email] of [['Alpha Audits', 'ada@alpha.example'], ['Beta Labs', 'bo@beta.example']] as const) {
+    clock.advance(60_000)
+    const vendor = await createVendorContact(ctx, name, email)
+    const files = []
+    for (const part of ['plan', 'cvs', 'example-reports']) files.push(await sealUpload(ctx, vendor.actor, slug, { part, fileName: `${part}.pdf`, content: Readable.from([Buffer.from(`%PDF-1.4\n% ${name}\n`)]), maxBytes: 10_000 }))
+    await submitProposal(ctx, vendor.actor, slug, { content: { summary: `${name} audits.`, personnel: [] }, partners: [] }, files)
+    proposals.push((await db.selectFrom('proposals').select('id').where('organisation_id', '=', vendor.organisationId).executeTakeFirstOrThrow()).id)
+  }
+  clock.set(new Date(Date.parse(draft.schedule.proposalsDueAt)))
+  const fresh = <A extends { secondFactorAt: string | null }>(actor: A): A => ({ ...actor, secondFactorAt: clock.now().toISOString() })
+  await startOpening(ctx, fresh(owner), slug)
+  await confirmOpening(ctx, fresh(evaluator), slug)
+  t.equal((await db.selectFrom('scoring_rounds').selectAll().execute()).length, 1, 'opened at the latest schema, round 1 starts')
+
+  t.same((await migrateTo(db, PROPOSALS)).applied, [{ name: EVALUATION, direction: 'Down' }])
+  for (const name of EVALUATION_TABLES) t.notOk((await tables(db)).includes(name), `${name} dropped`)
+  t.same(await db.selectFrom('rfps').select(['id', 'state']).execute(), [{ id, state: 'opened' }], 'the RFP stays opened')
+  t.equal((await db.selectFrom('rfp_openings').select('opened_at').executeTakeFirstOrThrow()).opened_at, clock.now().toISOString())
+  return { db, ctx, clock, owner: fresh(owner), evaluator: fresh(evaluator), id, slug, proposals: proposals.sort() }
+}
+
+t.test(`${EVALUATION}: from an empty database, and from the previous schema with an opened RFP in it; down and up again`, async (t) => {
+  const empty = openDatabase(testConfig(t))
+  t.teardown(async () => { await empty.destroy() })
+  const fromEmpty = await migrateTo(empty, EVALUATION)
+  t.equal(fromEmpty.error, undefined)
+  t.equal(fromEmpty.applied.at(-1)?.name, EVALUATION)
+  t.equal(fromEmpty.applied.length, (await migrationStatus(empty)).findIndex((m) => m.name === EVALUATION) + 1, 'every migration up to it')
+  for (const name of EVALUATION_TABLES) t.ok((await tables(empty)).includes(name), name)
+
+  const { db, id, proposals } = await openedBefore100000(t)
+  const up = await migrateTo(db, EVALUATION)
+  t.equal(up.error, undefined)
+  t.same(up.applied, [{ name: EVALUATION, direction: 'Up' }])
+  for (const name of EVALUATION_TABLES) t.ok((await tables(db)).includes(name), `${name} made`)
+  t.same(await db.selectFrom('rfps').select(['id', 'state']).execute(), [{ id, state: 'opened' }], 'the RFP is kept as it was')
+  t.same((await db.selectFrom('proposals').select('id').orderBy('id').execute()).map((p) => p.id), proposals, 'and its proposals')
+  // The opened RFP gets its round 1, as the opening gives one now (the next test scores and closes it).
+  const openedAt = (await db.selectFrom('rfp_openings').select('opened_at').executeTakeFirstOrThrow()).opened_at
+  t.same(await db.selectFrom('scoring_rounds').selectAll().execute(), [{ rfp_id: id, round: 1, started_at: openedAt, closed_by: null, closed_at: null }], 'round 1 started at the opening')
+  t.same((await db.selectFrom('round_proposals').select(['round', 'proposal_id']).orderBy('proposal_id').execute()).map((r) => [r.round, r.proposal_id]), proposals.map((p) => [1, p]), 'with both proposals')
+
+  // Down with evaluation rows in every table, then up again: empty.
+  await fillEvaluationTables(db, { rfpId: id, proposalId: proposals[0]!, userId: (await db.selectFrom('users').select('id').orderBy('email_normalized').executeTakeFirstOrThrow()).id, round: 2 })
+  for (const name of EVALUATION_TABLES) t.ok((await db.selectFrom(name as 'scores').selectAll().execute()).length > 0, `a row in ${name}`)
+  t.same((await migrateTo(db, PROPOSALS)).applied, [{ name: EVALUATION, direction: 'Down' }], 'down, with a row in every table')
+  for (const name of EVALUATION_TABLES) t.notOk((await tables(db)).includes(name), `${name} dropped`)
+  t.same(await db.selectFrom('rfps').select(['id', 'state']).execute(), [{ id, state: 'opened' }], 'down keeps the RFP')
+  t.equal((await db.selectFrom('proposals').selectAll().execute()).length, 2, 'and the proposals')
+  t.same((await migrateTo(db, EVALUATION)).applied, [{ name: EVALUATION, direction: 'Up' }], 'and up again')
+  for (const name of EVALUATION_TABLES.filter((n) => n !== 'scoring_rounds' && n !== 'round_proposals')) t.same(await db.selectFrom(name as 'scores').selectAll().execute(), [], `${name} empty`)
+  t.equal((await db.selectFrom('scoring_rounds').selectAll().execute()).length, 1, 'round 1 started again for the opened RFP, nothing else')
+  t.equal((await db.selectFrom('round_proposals').selectAll().execute()).length, 2)
+})
+
+t.test(`${EVALUATION}: an RFP opened before it gets round 1 with its standing proposals, and can be scored and closed`, async (t) => {
+  const { db, ctx, owner, evaluator, id, slug, proposals } = await openedBefore100000(t)
+  t.equal((await migrateTo(db, EVALUATION)).error, undefined)
+  t.match(await db.selectFrom('scoring_rounds').selectAll().execute(), [{ rfp_id: id, round: 1, closed_at: null }], 'round 1 is open')
+  t.same((await db.selectFrom('round_proposals').select('proposal_id').orderBy('proposal_id').execute()).map((r) => r.proposal_id), proposals, 'with every standing proposal')
+  t.equal((await getEvaluationPage(ctx, evaluator, slug)).rounds.length, 1, 'the evaluation page shows it')
+  await attest(ctx, evaluator, slug, { mayBeNamed: false })
+  t.match(await getScoreSheet(ctx, evaluator, slug, 1, proposals[0]!), { status: 'not started' }, 'an evaluator can open a sheet')
+  t.same(await closeScoringRound(ctx, owner, slug, 1), { sheets: 0 }, 'and the owner can close the round')
+})
+
+/** One row in each evaluation table, all about one RFP, proposal, user and round. */
+async function fillEvaluationTables (db: Db, { rfpId, proposalId, userId, round = 1 }: { rfpId: string, proposalId: string, userId: string, round?: number }): Promise<void> {
+  const organisationId = (await db.selectFrom('proposals').select('organisation_id').where('id', '=', proposalId).executeTakeFirstOrThrow()).organisation_id
+  const key = { rfp_id: rfpId, round, proposal_id: proposalId, user_id: userId }
+  const recorded = { recorded_by: userId, recorded_at: 'x', reason: 'r' }
+  await db.insertInto('evaluator_attestations').values({ rfp_id: rfpId, user_id: userId, text: 'I attest.', may_be_named: 0, attested_at: 'x' }).execute()
+  await db.insertInto('evaluator_conflicts').values({ rfp_id: rfpId, user_id: userId, organisation_id: organisationId, kind: 'other', note: 'n', declared_at: 'x' }).execute()
+  await db.insertInto('scoring_rounds').values({ rfp_id: rfpId, round, started_at: 'x', closed_by: userId, closed_at: 'y' }).execute()
+  await db.insertInto('round_proposals').values({ rfp_id: rfpId, round, proposal_id: proposalId }).execute()
+  await db.insertInto('score_sheets').values({ ...key, submitted_at: 'x', updated_at: 'x' }).execute()
+  await db.insertInto('scores').values({ ...key, criterion_id: 'team', score: 3, comment: 'c', updated_at: 'x' }).execute()
+  await db.insertInto('score_history').values({ ...key, criterion_id: 'team', seq: 1, score: 3, comment: 'c', saved_at: 'x', submitted: 1 }).execute()
+  await db.insertInto('sealed_score_sheets').values({ rfp_id: rfpId, round, user_id: userId, label: 'Evaluator 1', sheet: '{}', hash: 'a'.repeat(64) }).execute()
+  await db.insertInto('consensus_scores').values({ rfp_id: rfpId, round, proposal_id: proposalId, criterion_id: 'team', score: 4, ...recorded }).execute()
+  await db.insertInto('gate_results').values({ rfp_id: rfpId, round, proposal_id: proposalId, criterion_id: 'open-report', passed: 1, ...recorded }).execute()
+  await db.insertInto('price_openings').values({ rfp_id: rfpId, opened_by: userId, opened_at: 'x' }).execute()
+  await db.insertInto('proposal_prices').values({ proposal_id: proposalId, rfp_id: rfpId, amount: '1000', currency: 'EUR', notes: '' }).execute()
+  await db.insertInto('decisions').values({ rfp_id: rfpId, rationale: 'r', rounds_used: 1, decided_by: userId, decided_at: 'x' }).execute()
+  await db.insertInto('vendor_naming').values({ proposal_id: proposalId, may_be_named: 1, chosen_by: userId, chosen_at: 'x' }).execute()
+}
+
+t.test(`${EVALUATION}: every key, reference, uniqueness and NOT NULL refuses a bad row`, async (t) => {
+  const db = openDatabase(testConfig(t))
+  t.teardown(async () => { await db.destroy() })
+  t.equal((await migrateTo(db, EVALUATION)).error, undefined)
+  await db.insertInto('users').values(['u1', 'u2'].map((id) => ({ id, email: `${id}@example.org`, email_normalized: `${id}@example.org`, display_name: id, is_admin: 0, created_at: 'x' }))).execute()
+  await db.insertInto('vendor_organisations').values(['o1', 'o2'].map((id) => ({ id, name: id, name_normalized: id, website: null, created_at: 'x' }))).execute()
+  await db.insertInto('rfps').values(['r1', 'r2'].map((id) => ({ id, slug: `rfp-${id}`, state: 'opened', current_version: 1, created_by: 'u1', created_at: 'x', updated_at: 'x', published_at: 'x', cancelled_at: null, cancel_reason: null }))).execute()
+  await db.insertInto('proposals').values([['p1', 'o1'], ['p2', 'o2']].map(([id, org]) => ({ id: id!, rfp_id: 'r1', organisation_id: org!, status: 'submitted', current_version: 1, status_reason: null, created_at: 'x', updated_at: 'x' }))).execute()
+  await fillEvaluationTables(db, { rfpId: 'r1', proposalId: 'p1', userId: 'u1' })
+
+  const unique = (columns: string): RegExp => new RegExp(`UNIQUE constraint failed: ${columns.replace(/\./g, '\\.')}`)
+  const foreignKey = /FOREIGN KEY constraint failed/
+  const notNull = (column: string): RegExp => new RegExp(`NOT NULL constraint failed: ${column.replace(/\./g, '\\.')}`)
+  const key = { rfp_id: 'r1', round: 1, proposal_id: 'p1', user_id: 'u1' }
+  const recorded = { recorded_by: 'u1', recorded_at: 'x', reason: 'r' }
+  const attestation = { rfp_id: 'r1', user_id: 'u2', text: 'I attest.', may_be_named: 0, attested_at: 'x' }
+  const conflict = { rfp_id: 'r1', user_id: 'u2', organisation_id: 'o1', kind: 'other', note: 'n', declared_at: 'x' }
+  const sheet = { ...key, user_id: 'u2', submitted_at: null, updated_at: 'x' }
+  const cell = { ...key, criterion_id: 'team', score: 3, comment: 'c', updated_at: 'x' }
+  const saved = { ...key, criterion_id: 'team', seq: 1, score: 3, comment: 'c', saved_at: 'x', submitted: 1 }
+  const sealed = { rfp_id: 'r1', round: 1, user_id: 'u2', label: 'Evaluator 2', sheet: '{}', hash: 'b'.repeat(64) }
+  const consensus = { rfp_id: 'r1', round: 1, proposal_id: 'p2', criterion_id: 'team', score: 4, ...recorded }
+  const gate = { rfp_id: 'r1', round: 1, proposal_id: 'p2', criterion_id: 'open-report', passed: 0, ...recorded }
+  const cases: Array<[string, () => Promise<unknown>, RegExp]> = [
+    ['an attestation twice', async () => await db.insertInto('evaluator_attestations').values({ ...attestation, user_id: 'u1' }).execute(), unique('evaluator_attestations.rfp_id, evaluator_attestations.user_id')],
+    ['an attestation on no RFP', async () => await db.insertInto('evaluator_attestations').values({ ...attestation, rfp_id: 'nope' }).execute(), foreignKey],
+    ['an attestation by no user', async () => await db.insertInto('evaluator_attestations').values({ ...attestation, user_id: 'nope' }).execute(), foreignKey],
+    ['an attestation without its text', async () => await db.insertInto('evaluator_attestations').values({ ...attestation, text: null as never }).execute(), notNull('evaluator_attestations.text')],
+    ['a conflict twice', async () => await db.insertInto('evaluator_conflicts').values({ ...conflict, user_id: 'u1' }).execute(), unique('evaluator_conflicts.rfp_id, evaluator_conflicts.user_id, evaluator_conflicts.organisation_id')],
+    ['a conflict with no organisation', async () => await db.insertInto('evaluator_conflicts').values({ ...conflict, organisation_id: 'nope' }).execute(), foreignKey],
+    ['a conflict of no user', async () => await db.insertInto('evaluator_conflicts').values({ ...conflict, user_id: 'nope' }).execute(), foreignKey],
+    ['a conflict on no RFP', async () => await db.insertInto('evaluator_conflicts').values({ ...conflict, rfp_id: 'nope' }).execute(), foreignKey],
+    ['a conflict without a note', async () => await db.insertInto('evaluator_conflicts').values({ ...conflict, note: null as never }).execute(), notNull('evaluator_conflicts.note')],
+    ['a round twice', async () => await db.insertInto('scoring_rounds').values({ rfp_id: 'r1', round: 1, started_at: 'x', closed_by: null, closed_at: null }).execute(), unique('scoring_rounds.rfp_id, scoring_rounds.round')],
+    ['a round of no RFP', async () => await db.insertInto('scoring_rounds').values({ rfp_id: 'nope', round: 1, started_at: 'x', closed_by: null, closed_at: null }).execute(), foreignKey],
+    ['a round closed by no user', async () => await db.insertInto('scoring_rounds').values({ rfp_id: 'r2', round: 1, started_at: 'x', closed_by: 'nope', closed_at: 'x' }).execute(), foreignKey],
+    ['a round without its start', async () => await db.insertInto('scoring_rounds').values({ rfp_id: 'r2', round: 1, started_at: null as never, closed_by: null, closed_at: null }).execute(), notNull('scoring_rounds.started_at')],
+    ['a proposal twice in a round', async () => await db.insertInto('round_proposals').values({ rfp_id: 'r1', round: 1, proposal_id: 'p1' }).execute(), unique('round_proposals.rfp_id, round_proposals.round, round_proposals.proposal_id')],
+    ['a proposal in a round that has not started', async () => await db.insertInto('round_proposals').values({ rfp_id: 'r1', round: 2, proposal_id: 'p2' }).execute(), foreignKey],
+    ['no proposal in a round', async () => await db.insertInto('round_proposals').values({ rfp_id: 'r1', round: 1, proposal_id: 'nope' }).execute(), foreignKey],
+    ['a sheet twice', async () => await db.insertInto('score_sheets').values({ ...sheet, user_id: 'u1' }).execute(), unique('score_sheets.rfp_id, score_sheets.round, score_sheets.proposal_id, score_sheets.user_id')],
+    ['a sheet in a round that has not started', async () => await db.insertInto('score_sheets').values({ ...sheet, round: 2 }).execute(), foreignKey],
+    ['a sheet of no proposal', async () => await db.insertInto('score_sheets').values({ ...sheet, proposal_id: 'nope' }).execute(), foreignKey],
+    ['a sheet of no user', async () => await db.insertInto('score_sheets').values({ ...sheet, user_id: 'nope' }).execute(), foreignKey],
+    ['a score twice', async () => await db.insertInto('scores').values(cell).execute(), unique('scores.rfp_id, scores.round, scores.proposal_id, scores.user_id, scores.criterion_id')],
+    ['a score without its sheet', async () => await db.insertInto('scores').values({ ...cell, user_id: 'u2' }).execute(), foreignKey],
+    ['a score without a comment', async () => await db.insertInto('scores').values({ ...cell, criterion_id: 'other', comment: null as never }).execute(), notNull('scores.comment')],
+    ['a save numbered twice', async () => await db.insertInto('score_history').values(saved).execute(), unique('score_history.rfp_id, score_history.round, score_history.proposal_id, score_history.user_id, score_history.criterion_id, score_history.seq')],
+    ['a save without its sheet', async () => await db.insertInto('score_history').values({ ...saved, user_id: 'u2' }).execute(), foreignKey],
+    ['a save without its time', async () => await db.insertInto('score_history').values({ ...saved, seq: 2, saved_at: null as never }).execute(), notNull('score_history.saved_at')],
+    ['a sealed sheet twice', async () => await db.insertInto('sealed_score_sheets').values({ ...sealed, user_id: 'u1' }).execute(), unique('sealed_score_sheets.rfp_id, sealed_score_sheets.round, sealed_score_sheets.user_id')],
+    ['two sealed sheets with one hash', async () => await db.insertInto('sealed_score_sheets').values({ ...sealed, hash: 'a'.repeat(64) }).execute(), unique('sealed_score_sheets.hash')],
+    ['a sealed sheet in a round that has not started', async () => await db.insertInto('sealed_score_sheets').values({ ...sealed, round: 2 }).execute(), foreignKey],
+    ['a sealed sheet of no user', async () => await db.insertInto('sealed_score_sheets').values({ ...sealed, user_id: 'nope' }).execute(), foreignKey],
+    ['a sealed sheet without its hash', async () => await db.insertInto('sealed_score_sheets').values({ ...sealed, hash: null as never }).execute(), notNull('sealed_score_sheets.hash')],
+    ['a consensus twice', async () => await db.insertInto('consensus_scores').values({ ...consensus, proposal_id: 'p1' }).execute(), unique('consensus_scores.rfp_id, consensus_scores.round, consensus_scores.proposal_id, consensus_scores.criterion_id')],
+    ['a consensus in a round that has not started', async () => await db.insertInto('consensus_scores').values({ ...consensus, round: 2 }).execute(), foreignKey],
+    ['a consensus on no proposal', async () => await db.insertInto('consensus_scores').values({ ...consensus, proposal_id: 'nope' }).execute(), foreignKey],
+    ['a consensus recorded by no user', async () => await db.insertInto('consensus_scores').values({ ...consensus, recorded_by: 'nope' }).execute(), foreignKey],
+    ['a consensus without its reason', async () => await db.insertInto('consensus_scores').values({ ...consensus, reason: null as never }).execute(), notNull('consensus_scores.reason')],
+    ['a gate outcome twice', async () => await db.insertInto('gate_results').values({ ...gate, proposal_id: 'p1' }).execute(), unique('gate_results.rfp_id, gate_results.round, gate_results.proposal_id, gate_results.criterion_id')],
+    ['a gate outcome in a round that has not started', async () => await db.insertInto('gate_results').values({ ...gate, round: 2 }).execute(), foreignKey],
+    ['a gate outcome on no proposal', async () => await db.insertInto('gate_results').values({ ...gate, proposal_id: 'nope' }).execute(), foreignKey],
+    ['a gate outcome recorded by no user', async () => await db.insertInto('gate_results').values({ ...gate, recorded_by: 'nope' }).execute(), foreignKey],
+    ['a gate outcome without its reason', async () => await db.insertInto('gate_results').values({ ...gate, reason: null as never }).execute(), notNull('gate_results.reason')],
+    ['the price envelope opened twice', async () => await db.insertInto('price_openings').values({ rfp_id: 'r1', opened_by: 'u2', opened_at: 'y' }).execute(), unique('price_openings.rfp_id')],
+    ['the price envelope of no RFP', async () => await db.insertInto('price_openings').values({ rfp_id: 'nope', opened_by: 'u1', opened_at: 'x' }).execute(), foreignKey],
+    ['the price envelope opened by no user', async () => await db.insertInto('price_openings').values({ rfp_id: 'r2', opened_by: 'nope', opened_at: 'x' }).execute(), foreignKey],
+    ['a price twice', async () => await db.insertInto('proposal_prices').values({ proposal_id: 'p1', rfp_id: 'r1', amount: '2', currency: 'EUR', notes: '' }).execute(), unique('proposal_prices.proposal_id')],
+    ['a price from an envelope not opened', async () => await db.insertInto('proposal_prices').values({ proposal_id: 'p2', rfp_id: 'r2', amount: '2', currency: 'EUR', notes: '' }).execute(), foreignKey],
+    ['a price of no proposal', async () => await db.insertInto('proposal_prices').values({ proposal_id: 'nope', rfp_id: 'r1', amount: '2', currency: 'EUR', notes: '' }).execute(), foreignKey],
+    ['a price without its amount', async () => await db.insertInto('proposal_prices').values({ proposal_id: 'p2', rfp_id: 'r1', amount: null as never, currency: 'EUR', notes: '' }).execute(), notNull('proposal_prices.amount')],
+    ['a decision twice', async () => await db.insertInto('decisions').values({ rfp_id: 'r1', rationale: 'again', rounds_used: 1, decided_by: 'u1', decided_at: 'y' }).execute(), unique('decisions.rfp_id')],
+    ['a decision on no RFP', async () => await db.insertInto('decisions').values({ rfp_id: 'nope', rationale: 'r', rounds_used: 1, decided_by: 'u1', decided_at: 'x' }).execute(), foreignKey],
+    ['a decision by no user', async () => await db.insertInto('decisions').values({ rfp_id: 'r2', rationale: 'r', rounds_used: 1, decided_by: 'nope', decided_at: 'x' }).execute(), foreignKey],
+    ['a decision without a rationale', async () => await db.insertInto('decisions').values({ rfp_id: 'r2', rationale: null as never, rounds_used: 1, decided_by: 'u1', decided_at: 'x' }).execute(), notNull('decisions.rationale')],
+    ['a naming choice twice', async () => await db.insertInto('vendor_naming').values({ proposal_id: 'p1', may_be_named: 0, chosen_by: 'u1', chosen_at: 'y' }).execute(), unique('vendor_naming.proposal_id')],
+    ['a naming choice for no proposal', async () => await db.insertInto('vendor_naming').values({ proposal_id: 'nope', may_be_named: 0, chosen_by: 'u1', chosen_at: 'x' }).execute(), foreignKey],
+    ['a naming choice by no user', async () => await db.insertInto('vendor_naming').values({ proposal_id: 'p2', may_be_named: 0, chosen_by: 'nope', chosen_at: 'x' }).execute(), foreignKey]
+  ]
+  for (const [name, insert, error] of cases) await t.rejects(insert(), error, name)
+  for (const name of EVALUATION_TABLES) t.equal((await db.selectFrom(name as 'scores').selectAll().execute()).length, 1, `${name} holds only its good row`)
+})
+
+t.test(`${EVALUATION}: a single-column key refuses NULL on SQLite too`, async (t) => {
+  const db = openDatabase(testConfig(t))
+  t.teardown(async () => { await db.destroy() })
+  t.equal((await migrateTo(db, EVALUATION)).error, undefined)
+  await db.insertInto('users').values({ id: 'u1', email: 'u1@example.org', email_normalized: 'u1@example.org', display_name: 'u1', is_admin: 0, created_at: 'x' }).execute()
+  await t.rejects(db.insertInto('price_openings').values({ rfp_id: null as never, opened_by: 'u1', opened_at: 'x' }).execute(), /NOT NULL constraint failed: price_openings\.rfp_id/)
+  await t.rejects(db.insertInto('proposal_prices').values({ proposal_id: null as never, rfp_id: null as never, amount: '1', currency: 'EUR', notes: '' }).execute(), /NOT NULL constraint failed: proposal_prices\.(proposal_id|rfp_id)/)
+  await t.rejects(db.insertInto('decisions').values({ rfp_id: null as never, rationale: 'r', rounds_used: 1, decided_by: 'u1', decided_at: 'x' }).execute(), /NOT NULL constraint failed: decisions\.rfp_id/)
+  await t.rejects(db.insertInto('vendor_naming').values({ proposal_id: null as never, may_be_named: 1, chosen_by: 'u1', chosen_at: 'x' }).execute(), /NOT NULL constraint failed: vendor_naming\.proposal_id/)
 })

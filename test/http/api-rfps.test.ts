@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { findUserByEmail } from '../../src/db/users.js'
 import { findContact } from '../../src/db/vendors.js'
 import { CLOSED_RFP_SLUG } from '../../src/demo/crypto-review-rfp.js'
+import { DECIDED_RFP_SLUG } from '../../src/demo/decided-rfp.js'
 import { DEMO_RFP_SLUG, securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import type { UserActor } from '../../src/domain/policy.js'
 import type { RfpDraft } from '../../src/domain/rfp-document.js'
@@ -86,7 +87,7 @@ t.test('drafting, publishing and amending through the API, with the problems of 
   t.match(unknownField.message, /additional|colour/)
   isError(t, await app.inject({ method: 'POST', url: '/api/v1/rfps', headers: { authorization: `Bearer ${tokens.owner}`, 'content-type': 'application/json' }, payload: '{"title":' }), 400)
   isError(t, await app.inject({ method: 'POST', url: '/api/v1/rfps', headers: { authorization: `Bearer ${tokens.owner}`, 'content-type': 'application/xml' }, payload: '<rfp/>' }), 415)
-  t.equal((await call('GET', '/api/v1/rfps')).json().total, 2, 'nothing was created: the demo\'s two RFPs')
+  t.equal((await call('GET', '/api/v1/rfps')).json().total, 3, 'nothing was created: the demo\'s three RFPs')
 
   const created = await call('POST', '/api/v1/rfps', tokens.owner, draft)
   t.equal(created.statusCode, 201)
@@ -129,8 +130,8 @@ t.test('drafting, publishing and amending through the API, with the problems of 
 
   const list = await call('GET', '/api/v1/rfps')
   t.equal(list.statusCode, 200)
-  t.match(list.json(), { page: 1, pageCount: 1, total: 3 })
-  t.same(list.json().items.map((i: { slug: string }) => i.slug), [SLUG, DEMO_RFP_SLUG, CLOSED_RFP_SLUG], 'published RFPs, the most recently published first')
+  t.match(list.json(), { page: 1, pageCount: 1, total: 4 })
+  t.same(list.json().items.map((i: { slug: string }) => i.slug), [SLUG, DEMO_RFP_SLUG, CLOSED_RFP_SLUG, DECIDED_RFP_SLUG], 'published RFPs, the most recently published first')
   t.match(list.json().items[1], { state: 'published', version: 3, phase: 'questions_open' })
   isError(t, await call('GET', '/api/v1/rfps?page=2'), 404)
   isError(t, await call('GET', '/api/v1/rfps?page=0'), 400)
@@ -390,7 +391,11 @@ t.test('the OpenAPI document lists every RFP route with its methods and security
     '/api/v1/rfps/{slug}/acknowledgements': ['post'],
     '/api/v1/rfps/{slug}/vendors': ['get'],
     '/api/v1/rfps/{slug}/members': ['post'],
-    '/api/v1/rfps/{slug}/members/{userId}/{role}': ['delete']
+    '/api/v1/rfps/{slug}/members/{userId}/{role}': ['delete'],
+    '/api/v1/rfps/{slug}/attestation': ['post'],
+    '/api/v1/rfps/{slug}/conflicts': ['post'],
+    '/api/v1/rfps/{slug}/rounds/{round}/proposals/{id}/scores': ['get', 'put'],
+    '/api/v1/rfps/{slug}/rounds/{round}/results': ['get']
   }
   t.same(Object.keys(doc.paths).sort(), Object.keys(expected).sort(), 'every /api/v1 route, and nothing else')
   for (const [path, methods] of Object.entries(expected)) {
@@ -399,7 +404,10 @@ t.test('the OpenAPI document lists every RFP route with its methods and security
   const writes: [string, string][] = [
     ['/api/v1/rfps', 'post'], ['/api/v1/rfps/{slug}', 'put'], ['/api/v1/rfps/{slug}/publish', 'post'], ['/api/v1/rfps/{slug}/amendments', 'post'],
     ['/api/v1/rfps/{slug}/cancel', 'post'], ['/api/v1/rfps/{slug}/questions', 'post'], ['/api/v1/rfps/{slug}/questions', 'get'],
-    ['/api/v1/rfps/{slug}/members/{userId}/{role}', 'delete'], ['/api/v1/rfps/{slug}/interest', 'post']
+    ['/api/v1/rfps/{slug}/members/{userId}/{role}', 'delete'], ['/api/v1/rfps/{slug}/interest', 'post'],
+    ['/api/v1/rfps/{slug}/attestation', 'post'], ['/api/v1/rfps/{slug}/conflicts', 'post'],
+    ['/api/v1/rfps/{slug}/rounds/{round}/proposals/{id}/scores', 'get'], ['/api/v1/rfps/{slug}/rounds/{round}/proposals/{id}/scores', 'put'],
+    ['/api/v1/rfps/{slug}/rounds/{round}/results', 'get']
   ]
   for (const [path, method] of writes) t.same(doc.paths[path]?.[method]?.security, [{ bearer: [] }], `${method} ${path} needs a token`)
   t.ok(doc.paths['/api/v1/rfps']?.post?.responses['201'], 'drafting answers 201')

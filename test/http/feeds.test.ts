@@ -7,6 +7,7 @@ import ICAL from 'ical.js'
 import { findUserByEmail } from '../../src/db/users.js'
 import { findContact } from '../../src/db/vendors.js'
 import { CLOSED_RFP_SLUG } from '../../src/demo/crypto-review-rfp.js'
+import { DECIDED_RFP_SLUG } from '../../src/demo/decided-rfp.js'
 import { DEMO_RFP_SLUG, securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import type { UserActor } from '../../src/domain/policy.js'
 import { amendRfp } from '../../src/services/amendments.js'
@@ -94,6 +95,7 @@ t.test('the site feed lists the demo\'s publication, answers and amendments, new
   const first = await fetchFeed(t, app, '/feed.atom')
   const title = 'Independent security audit of Driftwood 2.0'
   const closed = 'Cryptography review of the Lanternfish signing library'
+  const decided = 'Fuzzing audit of the Eelgrass archive parser'
   t.same(titles(first.entries), [
     `Amendment (version 3): ${title}`,
     `Amendment (version 2): ${title}`,
@@ -102,7 +104,10 @@ t.test('the site feed lists the demo\'s publication, answers and amendments, new
     `Answer 1: ${title}`,
     `Published: ${title}`,
     `Proposals opened: ${closed}`,
-    `Published: ${closed}`
+    `Published: ${closed}`,
+    `Decided: ${decided}`,
+    `Proposals opened: ${decided}`,
+    `Published: ${decided}`
   ])
   const links = first.entries.map((e) => e.link[0]?.['@_href'])
   t.same(links, [
@@ -113,8 +118,13 @@ t.test('the site feed lists the demo\'s publication, answers and amendments, new
     `${PUBLIC_URL}/rfps/${DEMO_RFP_SLUG}#answer-1`,
     `${PUBLIC_URL}/rfps/${DEMO_RFP_SLUG}`,
     `${PUBLIC_URL}/rfps/${CLOSED_RFP_SLUG}/receipts`,
-    `${PUBLIC_URL}/rfps/${CLOSED_RFP_SLUG}`
+    `${PUBLIC_URL}/rfps/${CLOSED_RFP_SLUG}`,
+    `${PUBLIC_URL}/rfps/${DECIDED_RFP_SLUG}`,
+    `${PUBLIC_URL}/rfps/${DECIDED_RFP_SLUG}/receipts`,
+    `${PUBLIC_URL}/rfps/${DECIDED_RFP_SLUG}`
   ])
+  t.match(first.entries[8]?.summary[0]?.['#text'], /^Selected: Northwind Assurance\.\n\nThe two leading proposals were within a point/, 'the decision names the selected vendor and gives the rationale')
+  t.match(first.entries[9]?.summary[0]?.['#text'], 'opened the 4 proposals received by the deadline')
   t.match(first.entries[6]?.summary[0]?.['#text'], 'opened the 3 proposals received by the deadline')
   t.match(first.entries[0]?.summary[0]?.['#text'], 'Every date moves one week later')
   t.match(first.entries[4]?.summary[0]?.['#text'], /^Q: Is the retest of fixes included in the fixed fee.*\n\nA: Include the retest in the fixed fee\./s)
@@ -122,7 +132,9 @@ t.test('the site feed lists the demo\'s publication, answers and amendments, new
   t.equal(alternate?.['@_href'], `${PUBLIC_URL}/`)
   t.equal(alternate?.['@_type'], 'text/html')
   t.equal(first.feed.title[0]?.['#text'], 'Shortlist')
-  t.notMatch(first.xml, /northwind|basalt|Ana Lima|Kenji/i, 'no asker is named')
+  // The decision names the selected vendor; nothing names an unsuccessful bidder or an asker.
+  t.notMatch(first.xml, /basalt|quillon|tidewater|Ana Lima|Kenji/i, 'no asker or unsuccessful bidder is named')
+  t.equal(first.xml.match(/Northwind/g)?.length, 2, 'Northwind twice, in the decision\'s summary and its rationale')
 
   const again = await fetchFeed(t, app, '/feed.atom')
   t.equal(again.xml, first.xml, 'the same bytes when nothing happened')

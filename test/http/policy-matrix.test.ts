@@ -11,11 +11,16 @@ import { DAY_MS } from '../../src/domain/time.js'
 import { grantRole } from '../../src/services/admin-users.js'
 import { createApiToken } from '../../src/services/api-tokens.js'
 import type { ServiceContext } from '../../src/services/context.js'
+import { recordDecision } from '../../src/services/decision.js'
+import { attest } from '../../src/services/evaluation.js'
 import { confirmOpening, startOpening } from '../../src/services/opening.js'
+import { recordGate } from '../../src/services/results.js'
 import { sealUpload } from '../../src/services/proposal-uploads.js'
 import { submitProposal } from '../../src/services/proposals.js'
 import { acknowledgeAmendment } from '../../src/services/rfp-vendors.js'
 import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
+import { saveScoreSheet } from '../../src/services/score-sheets.js'
+import { closeScoringRound } from '../../src/services/scoring-rounds.js'
 import { storeSession } from '../../src/services/sessions.js'
 import { buildTestApp, createCommitteeMember, createVendorContact, T0, type TestApp } from '../helpers/app.js'
 import { Visitor } from '../helpers/browser-less.js'
@@ -42,8 +47,22 @@ const committee = (vendors: number, others: number): Expect => ({ anonymous: 303
 
 // Filled in once the people exist: the user an admin manages, vendor A's API token, two answered demo questions;
 // vendor A's first receipt on the demo RFP; the link that asks vendor B to confirm its part in vendor A's consortium;
-// vendor A's proposal on the opened RFP and its receipt.
-const ids = { target: '', vendorAToken: '', question: '', otherQuestion: '', receipt: '', partnerToken: '', openedProposal: '', openedReceipt: '' }
+// vendor A's proposal on the opened RFP and its receipt; vendor B's organisation, whom members declare conflicts
+// with; vendor A's proposal on the RFPs being scored, scored and about to be decided.
+const ids = {
+  target: '',
+  vendorAToken: '',
+  question: '',
+  otherQuestion: '',
+  receipt: '',
+  partnerToken: '',
+  openedProposal: '',
+  openedReceipt: '',
+  vendorBOrganisation: '',
+  scoringProposal: '',
+  scoredProposal: '',
+  toDecideProposal: ''
+}
 const A43 = 'A'.repeat(43)
 const DEMO = `/rfps/${DEMO_RFP_SLUG}`
 const DRAFT = `/rfps/${DRAFT_SLUG}`
@@ -57,6 +76,16 @@ const CONSORTIUM = '/rfps/open-consortium'
 const SEALED = '/rfps/closed-sealed'
 const STARTED = '/rfps/closed-started'
 const OPENED = '/rfps/closed-opened'
+// Evaluation, on more copies opened the same way, where the owner and the evaluator have attested: round 1 still
+// being scored (the evaluator has submitted a sheet for vendor A's proposal) on two of them, one of which the owner
+// closes; closed by the owner on two more, one of which the owner decides; and one decided, vendor A selected.
+const SCORING = '/rfps/closed-scoring'
+const TO_CLOSE = '/rfps/closed-to-close'
+const SCORED = '/rfps/closed-scored'
+const TO_DECIDE = '/rfps/closed-to-decide'
+const DECIDED = '/rfps/closed-decided'
+/** A complete score sheet on the demo's scored criteria. */
+const SCORED_CRITERIA = ['understanding', 'methodology', 'team', 'reports', 'value']
 
 const BOUNDARY = 'policy-matrix-boundary'
 /** A multipart/form-data body, as a browser sends the proposal form. */
@@ -111,6 +140,8 @@ const vendorsOnly = (status: number, anonymous: number): Expect => ({ ...same(40
 /** An RFP's owners act (`owner`); its evaluators are refused (`member`); people who cannot see it get `other`. */
 const ownerOf = (owner: number, member: number, other: number, anonymous: number, memberName: 'evaluator' | 'otherEvaluator'): Expect =>
   ({ ...same(other), anonymous, [memberName]: member, owner })
+/** The evaluation RFPs' committee (`evaluator` and `owner`) gets what is given; everyone else is refused, or sent to sign in. */
+const member = (evaluator: number, owner: number): Expect => ({ ...same(403), anonymous: 303, evaluator, owner })
 
 const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect }> = {
   'GET /': { call: () => ({ url: '/' }), expect: same(200) },
@@ -285,7 +316,58 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect 
   'GET /committee/rfps/:slug/proposals/:id/files/:n': {
     call: () => ({ url: `/committee${OPENED}/proposals/${ids.openedProposal}/files/0` }),
     expect: { anonymous: 303, vendorA: 403, vendorB: 403, evaluator: 200, otherEvaluator: 403, owner: 200, admin: 403 }
-  }
+  },
+
+  // Evaluation (DESIGN §3.3, §3.4). The committee's page; attestations and conflicts by its members (on an RFP
+  // still sealed, where nobody has attested); each evaluator's own sheet — not the owner's, who does not score.
+  'GET /committee/rfps/:slug/evaluation': { call: () => ({ url: `/committee${SCORING}/evaluation` }), expect: member(200, 200) },
+  'POST /committee/rfps/:slug/attestation': { call: () => ({ url: `/committee${SEALED}/attestation`, form: { agree: 'yes' } }), expect: member(303, 303) },
+  'POST /committee/rfps/:slug/conflicts': {
+    call: () => ({ url: `/committee${SEALED}/conflicts`, form: { organisationId: ids.vendorBOrganisation, kind: 'financial', note: '' } }),
+    expect: member(303, 303)
+  },
+  'GET /committee/rfps/:slug/rounds/:round/proposals/:id/scores': { call: () => ({ url: `/committee${SCORING}/rounds/1/proposals/${ids.scoringProposal}/scores` }), expect: member(200, 403) },
+  // A draft saved: back to the sheet.
+  'POST /committee/rfps/:slug/rounds/:round/proposals/:id/scores': {
+    call: () => ({ url: `/committee${SCORING}/rounds/1/proposals/${ids.scoringProposal}/scores`, form: { action: 'save', 'score.team': '3', 'comment.team': 'Saved by the matrix.' } }),
+    expect: member(303, 403)
+  },
+  // The owner closes (the session's second factor is fresh) and is sent to the results.
+  'POST /committee/rfps/:slug/rounds/:round/close': { call: () => ({ url: `/committee${TO_CLOSE}/rounds/1/close`, form: {} }), expect: member(403, 303) },
+  // The results are the committee's once the round is closed; the consensus, gates and decision are the owners'.
+  'GET /committee/rfps/:slug/rounds/:round/results': { call: () => ({ url: `/committee${SCORED}/rounds/1/results` }), expect: member(200, 200) },
+  'GET /committee/rfps/:slug/rounds/:round/results.csv': { call: () => ({ url: `/committee${SCORED}/rounds/1/results.csv` }), expect: member(200, 200) },
+  'POST /committee/rfps/:slug/rounds/:round/consensus': {
+    call: () => ({ url: `/committee${SCORED}/rounds/1/consensus`, form: { proposalId: ids.scoredProposal, criterion: 'team', score: '4', reason: 'Agreed in the matrix.' } }),
+    expect: member(403, 303)
+  },
+  'POST /committee/rfps/:slug/rounds/:round/gates': {
+    call: () => ({ url: `/committee${SCORED}/rounds/1/gates`, form: { proposalId: ids.scoredProposal, criterion: 'open-report', passed: 'yes', reason: 'Judged in the matrix.' } }),
+    expect: member(403, 303)
+  },
+  // The demo RFP scores no price and has one round: its owner gets the conflict, everyone else is refused.
+  'POST /committee/rfps/:slug/price-envelope': { call: () => ({ url: `/committee${SCORED}/price-envelope`, form: {} }), expect: member(403, 409) },
+  'POST /committee/rfps/:slug/shortlist': { call: () => ({ url: `/committee${SCORED}/shortlist`, form: {} }), expect: member(403, 409) },
+  'GET /committee/rfps/:slug/decision': { call: () => ({ url: `/committee${SCORED}/decision` }), expect: member(403, 200) },
+  'POST /committee/rfps/:slug/decision': {
+    call: () => ({ url: `/committee${TO_DECIDE}/decision`, form: { selected: ids.toDecideProposal, rationale: 'Decided by the matrix.' } }),
+    expect: member(403, 303)
+  },
+  // The debrief is the bidder's own: vendor B did not bid there, and the committee has none.
+  'GET /vendor/rfps/:slug/debrief': { call: () => ({ url: `/vendor${DECIDED}/debrief` }), expect: { ...same(403), anonymous: 303, vendorA: 200, vendorB: 404 } },
+  'POST /vendor/rfps/:slug/naming': { call: () => ({ url: `/vendor${DECIDED}/naming`, form: { named: 'yes' } }), expect: { ...same(403), anonymous: 303, vendorA: 303, vendorB: 404 } },
+  // The same through the API; closing, the price envelope and the decision ask for a second factor and stay in the pages.
+  'POST /api/v1/rfps/:slug/attestation': { call: () => ({ url: `/api/v1${STARTED}/attestation`, method: 'POST', json: { mayBeNamed: false } }), expect: { ...member(200, 200), anonymous: 401 } },
+  'POST /api/v1/rfps/:slug/conflicts': {
+    call: () => ({ url: `/api/v1${STARTED}/conflicts`, method: 'POST', json: { organisationId: ids.vendorBOrganisation, kind: 'employment', note: '' } }),
+    expect: { ...member(200, 200), anonymous: 401 }
+  },
+  'GET /api/v1/rfps/:slug/rounds/:round/proposals/:id/scores': { call: () => ({ url: `/api/v1${SCORING}/rounds/1/proposals/${ids.scoringProposal}/scores` }), expect: { ...member(200, 403), anonymous: 401 } },
+  'PUT /api/v1/rfps/:slug/rounds/:round/proposals/:id/scores': {
+    call: () => ({ url: `/api/v1${SCORING}/rounds/1/proposals/${ids.scoringProposal}/scores`, method: 'PUT', json: { cells: [{ criterion: 'team', score: 4, comment: 'Saved through the API.' }], submit: false } }),
+    expect: { ...member(200, 403), anonymous: 401 }
+  },
+  'GET /api/v1/rfps/:slug/rounds/:round/results': { call: () => ({ url: `/api/v1${SCORED}/rounds/1/results` }), expect: { ...member(200, 200), anonymous: 401 } }
 }
 
 async function visitorOf ({ app, ctx, config }: TestApp, userId: string | undefined): Promise<Visitor> {
@@ -310,10 +392,14 @@ async function submitFor (ctx: ServiceContext, actor: UserActor, slug: string, p
 
 /**
  * A copy of the demo RFP that was published 30 days before T0 and took vendor A's proposal 20 days before;
- * its deadline passed some days before T0. `opening` says how far its opening ceremony has gone.
+ * its deadline passed some days before T0. `stage` says how far it has gone: the opening ceremony not started,
+ * started, or complete with the owner and the evaluator attested; then the evaluator's sheet submitted
+ * (`scoring`), round 1 closed and vendor A's proposal judged to pass the gate (`scored`), and vendor A selected
+ * (`decided`).
  */
 async function closedRfp (
-  t: Test, ctx: ServiceContext, path: string, people: { admin: UserActor, owner: UserActor, evaluator: UserActor, vendorA: UserActor }, opening: 'none' | 'started' | 'opened'
+  t: Test, ctx: ServiceContext, path: string, people: { admin: UserActor, owner: UserActor, evaluator: UserActor, vendorA: UserActor },
+  stage: 'none' | 'started' | 'opened' | 'scoring' | 'scored' | 'decided'
 ) {
   const slug = path.slice('/rfps/'.length)
   const published = new Date(T0.getTime() - 30 * DAY_MS)
@@ -323,8 +409,22 @@ async function closedRfp (
   await grantRole(ctx, people.admin, people.evaluator.userId, slug, 'evaluator')
   then.clock.set(new Date(T0.getTime() - 20 * DAY_MS))
   const receipt = await submitFor(then, people.vendorA, slug)
-  if (opening !== 'none') t.same(await startOpening(ctx, people.owner, slug), { opened: false }, `${slug}: the owner starts the opening`)
-  if (opening === 'opened') await confirmOpening(ctx, people.evaluator, slug)
+  const proposalId = (receipt.manifest.proposal as { id: string }).id
+  if (stage === 'none') return receipt
+  t.same(await startOpening(ctx, people.owner, slug), { opened: false }, `${slug}: the owner starts the opening`)
+  if (stage === 'started') return receipt
+  await confirmOpening(ctx, people.evaluator, slug)
+  // DESIGN §3.4: the committee reads once it has attested.
+  await attest(ctx, people.owner, slug, { mayBeNamed: false })
+  await attest(ctx, people.evaluator, slug, { mayBeNamed: false })
+  if (stage === 'opened') return receipt
+  const cells = SCORED_CRITERIA.map((criterion) => ({ criterion, score: 4, comment: 'Scored by the matrix fixture.' }))
+  await saveScoreSheet(ctx, people.evaluator, slug, 1, proposalId, { cells, submit: true })
+  if (stage === 'scoring') return receipt
+  await closeScoringRound(ctx, people.owner, slug, 1)
+  await recordGate(ctx, people.owner, slug, 1, { proposalId, criterion: 'open-report', passed: true, reason: 'Judged by the matrix fixture.' })
+  if (stage === 'scored') return receipt
+  await recordDecision(ctx, people.owner, slug, { selected: [proposalId], rationale: 'Decided by the matrix fixture.', disqualified: [] })
   return receipt
 }
 
@@ -386,6 +486,13 @@ t.test('every route has a row, and every row holds', async (t) => {
   const opened = await closedRfp(t, ctx, OPENED, people, 'opened')
   ids.openedReceipt = opened.hash
   ids.openedProposal = (opened.manifest.proposal as { id: string }).id
+  ids.vendorBOrganisation = vendorB.organisationId
+  const proposalOf = (receipt: { manifest: Record<string, unknown> }): string => (receipt.manifest.proposal as { id: string }).id
+  ids.scoringProposal = proposalOf(await closedRfp(t, ctx, SCORING, people, 'scoring'))
+  await closedRfp(t, ctx, TO_CLOSE, people, 'scoring')
+  ids.scoredProposal = proposalOf(await closedRfp(t, ctx, SCORED, people, 'scored'))
+  ids.toDecideProposal = proposalOf(await closedRfp(t, ctx, TO_DECIDE, people, 'scored'))
+  await closedRfp(t, ctx, DECIDED, people, 'decided')
 
   for (const [route, { call, expect }] of Object.entries(MATRIX)) {
     for (const actor of ACTORS) {
@@ -431,4 +538,35 @@ t.test('every route has a row, and every row holds', async (t) => {
     { slug: 'closed-started', state: 'opened', started_by: owner.userId, confirmed_by: evaluator.userId }
   ], 'the owner started one opening, and the evaluator confirmed the other')
   t.same(await ctx.db.selectFrom('stored_files').select('id').where('committed_at', 'is', null).execute(), [], 'no refused upload left a file behind')
+
+  // The evaluation rows' successes, each by the evaluator and the owner or by the owner alone.
+  const slugOf = (path: string): string => path.slice('/rfps/'.length)
+  const committeeIds = [evaluator.userId, owner.userId].sort()
+  const attested = await ctx.db.selectFrom('evaluator_attestations').innerJoin('rfps', 'rfps.id', 'evaluator_attestations.rfp_id').select(['slug', 'user_id'])
+    .where('slug', 'in', [SEALED, STARTED].map(slugOf)).orderBy('slug').orderBy('user_id').execute()
+  t.same(attested, [...committeeIds.map((id) => ({ slug: 'closed-sealed', user_id: id })), ...committeeIds.map((id) => ({ slug: 'closed-started', user_id: id }))], 'both attested through the form, and through the API')
+  const conflicts = await ctx.db.selectFrom('evaluator_conflicts').innerJoin('rfps', 'rfps.id', 'evaluator_conflicts.rfp_id').select(['slug', 'user_id', 'organisation_id', 'kind'])
+    .where('slug', 'in', [SEALED, STARTED].map(slugOf)).orderBy('slug').orderBy('user_id').execute()
+  t.same(conflicts, [
+    ...committeeIds.map((id) => ({ slug: 'closed-sealed', user_id: id, organisation_id: vendorB.organisationId, kind: 'financial' })),
+    ...committeeIds.map((id) => ({ slug: 'closed-started', user_id: id, organisation_id: vendorB.organisationId, kind: 'employment' }))
+  ], 'both declared a conflict with vendor B through the form, and through the API')
+  const scoring = await ctx.db.selectFrom('scores').innerJoin('rfps', 'rfps.id', 'scores.rfp_id').select(['user_id', 'score', 'comment']).where('slug', '=', slugOf(SCORING)).where('criterion_id', '=', 'team').execute()
+  t.same(scoring, [{ user_id: evaluator.userId, score: 4, comment: 'Saved through the API.' }], 'the evaluator saved a draft through the form, then through the API')
+  const states = await ctx.db.selectFrom('rfps').select(['slug', 'state']).where('slug', 'in', [SCORING, TO_CLOSE, SCORED, TO_DECIDE, DECIDED].map(slugOf)).orderBy('slug').execute()
+  t.same(states, [
+    { slug: 'closed-decided', state: 'decided' },
+    { slug: 'closed-scored', state: 'scoring_closed' },
+    { slug: 'closed-scoring', state: 'opened' },
+    { slug: 'closed-to-close', state: 'scoring_closed' },
+    { slug: 'closed-to-decide', state: 'decided' }
+  ], 'the owner closed one round and decided one RFP')
+  const closedBy = await ctx.db.selectFrom('scoring_rounds').innerJoin('rfps', 'rfps.id', 'scoring_rounds.rfp_id').select('closed_by').where('slug', '=', slugOf(TO_CLOSE)).executeTakeFirstOrThrow()
+  t.equal(closedBy.closed_by, owner.userId)
+  const recorded = async (table: 'consensus_scores' | 'gate_results') => await ctx.db.selectFrom(table).innerJoin('rfps', 'rfps.id', `${table}.rfp_id`).select(['proposal_id', 'recorded_by']).where('slug', '=', slugOf(SCORED)).execute()
+  t.same(await recorded('consensus_scores'), [{ proposal_id: ids.scoredProposal, recorded_by: owner.userId }], 'the owner recorded a consensus')
+  t.same(await recorded('gate_results'), [{ proposal_id: ids.scoredProposal, recorded_by: owner.userId }], 'and a gate')
+  const naming = await ctx.db.selectFrom('vendor_naming').innerJoin('proposals', 'proposals.id', 'vendor_naming.proposal_id').innerJoin('rfps', 'rfps.id', 'proposals.rfp_id')
+    .select(['may_be_named', 'chosen_by']).where('slug', '=', slugOf(DECIDED)).execute()
+  t.same(naming, [{ may_be_named: 1, chosen_by: vendorA.actor.userId }], 'vendor A chose to be named')
 })

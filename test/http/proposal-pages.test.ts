@@ -8,6 +8,7 @@ import t, { type Test } from 'tap'
 import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import { totpCode } from '../../src/domain/second-factor.js'
 import { addRfpMember } from '../../src/services/rfp-members.js'
+import { attest } from '../../src/services/evaluation.js'
 import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
 import { T0, TEST_PASSWORD, buildTestApp, createCommitteeMember, type TestApp } from '../helpers/app.js'
 import { Visitor, signInVendorByForm } from '../helpers/browser-less.js'
@@ -49,6 +50,8 @@ async function setup (t: Test, config: Record<string, unknown> = {}): Promise<Se
   const { id } = await createRfpDraft(test.ctx, owner.actor, DOCUMENT)
   await publishRfp(test.ctx, owner.actor, id)
   await addRfpMember(test.ctx, owner.actor, SLUG, 'eve@example.org', 'evaluator')
+  await attest(test.ctx, owner.actor, SLUG, { mayBeNamed: false })
+  await attest(test.ctx, evaluator.actor, SLUG, { mayBeNamed: false })
   return { ...test, owner, evaluator }
 }
 

@@ -11,6 +11,7 @@ import { confirmOpening, startOpening } from '../../src/services/opening.js'
 import { sealUpload } from '../../src/services/proposal-uploads.js'
 import { submitProposal } from '../../src/services/proposals.js'
 import { addRfpMember } from '../../src/services/rfp-members.js'
+import { attest } from '../../src/services/evaluation.js'
 import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
 import { storeSession } from '../../src/services/sessions.js'
 import { registerVendor } from '../../src/services/vendors.js'
@@ -140,6 +141,8 @@ t.test('who sees what of a proposal, before the deadline, after it, and after th
   const { id } = await createRfpDraft(ctx, owner.actor, DOCUMENT)
   await publishRfp(ctx, owner.actor, id)
   await addRfpMember(ctx, owner.actor, SLUG, 'evaluator@example.org', 'evaluator')
+  await attest(ctx, owner.actor, SLUG, { mayBeNamed: false })
+  await attest(ctx, evaluator.actor, SLUG, { mayBeNamed: false })
   // The foreign member owns another RFP: on a committee, not this one's. The admin is on none.
   const other = await createRfpDraft(ctx, foreign.actor, { ...securityAuditRfp(T0), slug: 'another-audit', title: 'Another audit' })
   await publishRfp(ctx, foreign.actor, other.id)

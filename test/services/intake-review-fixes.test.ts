@@ -14,6 +14,7 @@ import { sealingContext, sealingKey } from '../../src/services/opening-keys.js'
 import { cleanFileName, sealUpload } from '../../src/services/proposal-uploads.js'
 import { MAX_VERSIONS, confirmConsortium, listPublicReceipts, submitProposal } from '../../src/services/proposals.js'
 import { addRfpMember, removeRfpMember } from '../../src/services/rfp-members.js'
+import { attest } from '../../src/services/evaluation.js'
 import { acknowledgeAmendment, listRegisteredVendors } from '../../src/services/rfp-vendors.js'
 import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
 import { attachmentDisposition } from '../../src/http/attachment.js'
@@ -38,6 +39,8 @@ async function published (t: Parameters<typeof testContext>[0], draft = security
   await publishRfp(ctx, owner, id)
   const evaluator = (await createCommitteeMember(ctx, 'evaluator@example.org')).actor
   await addRfpMember(ctx, owner, slug, 'evaluator@example.org', 'evaluator')
+  await attest(ctx, owner, slug, { mayBeNamed: false })
+  await attest(ctx, evaluator, slug, { mayBeNamed: false })
   const alpha = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   return { ctx, owner, evaluator, alpha, id, slug, draft }
 }

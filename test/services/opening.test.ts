@@ -13,6 +13,7 @@ import type { Actor, UserActor } from '../../src/domain/policy.js'
 import { sealedSize } from '../../src/domain/sealing.js'
 import { formatInstant } from '../../src/domain/time.js'
 import { readAuditEvents } from '../../src/services/audit.js'
+import { attest } from '../../src/services/evaluation.js'
 import { createServiceContext } from '../../src/services/context.js'
 import { confirmOpening, listProposalsForCommittee, openProposalFile, readProposal, startOpening } from '../../src/services/opening.js'
 import { sealUpload, type UploadedFile } from '../../src/services/proposal-uploads.js'
@@ -43,6 +44,9 @@ async function withProposal (t: Parameters<typeof testContext>[0], { committee =
   await publishRfp(ctx, owner, id)
   const evaluator = (await createCommitteeMember(ctx, 'evaluator@example.org', { displayName: 'Evaluator' })).actor
   if (committee === 2) await addRfpMember(ctx, owner, slug, 'evaluator@example.org', 'evaluator')
+  // Members attest before they read any proposal (DESIGN §3.4): evaluation-access tests cover the refusal.
+  await attest(ctx, owner, slug, { mayBeNamed: false })
+  if (committee === 2) await attest(ctx, evaluator, slug, { mayBeNamed: false })
   const vendor = await createVendorContact(ctx, 'Alpha Audits', 'ada@alpha.example')
   const files = [
     await upload(ctx, vendor.actor, slug, 'plan', plan ?? pdf('the plan')),

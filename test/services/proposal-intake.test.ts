@@ -7,6 +7,7 @@ import { securityAuditRfp } from '../../src/demo/security-audit-rfp.js'
 import type { UserActor } from '../../src/domain/policy.js'
 import { receiptHash } from '../../src/domain/receipt.js'
 import { readAuditEvents } from '../../src/services/audit.js'
+import { attest } from '../../src/services/evaluation.js'
 import { confirmOpening, listProposalsForCommittee, openProposalFile, readProposal, startOpening } from '../../src/services/opening.js'
 import { sealUpload, type UploadedFile } from '../../src/services/proposal-uploads.js'
 import { getMyProposal, listPublicReceipts, submitProposal } from '../../src/services/proposals.js'
@@ -69,6 +70,9 @@ t.test('a proposal is sealed, receipted, opened by two members, and read back wh
   await t.rejects(confirmOpening(ctx, withStepUp(owner, now), slug), { statusCode: 403, code: 'SL_FORBIDDEN' }, 'the starter cannot confirm')
   await confirmOpening(ctx, withStepUp(evaluator, now), slug)
 
+  const unattested = await listProposalsForCommittee(ctx, evaluator, slug)
+  t.same([unattested.opened, unattested.mustAttest, unattested.proposals], [true, true, []], 'opened, but not to a member who has not attested')
+  await attest(ctx, evaluator, slug, { mayBeNamed: false })
   const after = await listProposalsForCommittee(ctx, evaluator, slug)
   t.equal(after.opened, true)
   const proposal = await readProposal(ctx, evaluator, slug, after.proposals[0]!.id)

@@ -1,7 +1,8 @@
-// The proposal actions of the policy (DESIGN §3.1): who submits, who sees the sealed list, who starts and who
-// confirms the opening (with a recent second factor), and the sealing guard on every read of content or price.
-// Each row is checked for every kind of actor, with a second factor proved just inside and just outside the
-// step-up window, and each refusal with its reason.
+// The proposal actions of the policy (DESIGN §3.1, §3.4): who submits, who sees the sealed list, who starts and
+// who confirms the opening (with a recent second factor), and the sealing guard on every read of content or
+// price: opened, attested, not recused, and for the price the second envelope opened. Each row is checked for
+// every kind of actor, with a second factor proved just inside and just outside the step-up window, and each
+// refusal with its reason.
 import t from 'tap'
 import { ANONYMOUS, STEP_UP_MAX_AGE_MS, decide, type Actor, type Decision, type Request, type RfpResource, type SealedRfp } from '../../../src/domain/policy.js'
 
@@ -31,8 +32,13 @@ function actors (freshness: Freshness): Record<Who, Actor> {
 const members = [{ userId: 'owner', role: 'owner' as const }, { userId: 'evaluator', role: 'evaluator' as const }]
 const draft: RfpResource = { publishedAt: null, members }
 const published: RfpResource = { publishedAt: '2026-12-01T09:00:00.000Z', members }
-const sealed: SealedRfp = { ...published, openedAt: null }
-const opened: SealedRfp = { ...published, openedAt: '2026-12-27T08:00:00.000Z' }
+// Both members have attested; nobody is recused; the price envelope is still sealed.
+const sealed: SealedRfp = { ...published, openedAt: null, priceOpenedAt: null, attested: ['owner', 'evaluator'], conflicts: [] }
+const opened: SealedRfp = { ...sealed, openedAt: '2026-12-27T08:00:00.000Z' }
+const priceOpened: SealedRfp = { ...opened, priceOpenedAt: '2026-12-28T08:00:00.000Z' }
+/** The vendor's own proposal (the `vendor` actor speaks for org-alpha) and another vendor's. */
+const alphas = { organisationIds: ['org-alpha'] }
+const betas = { organisationIds: ['org-beta'] }
 
 /** true: allowed; 'step-up': refused until the second factor is proved again; any other string: refused with that reason. */
 type Expected = true | 'step-up' | string
@@ -53,7 +59,9 @@ const memberConfirms = 'only a member of the RFP\'s committee confirms the openi
 const notTheStarter = 'a second committee member confirms the opening: not the one who started it'
 const stillSealed = 'the proposals are sealed until the deadline has passed and the committee has opened them'
 const committeeReads = 'proposals are read by the RFP\'s committee only'
-const priceSealed = 'the price envelope stays sealed until technical scoring is closed'
+const priceSealed = 'the price envelope stays sealed until technical scoring is closed and an owner opens it'
+const attestFirst = 'record your attestation (embargo and no conflict of interest) before reading any proposal'
+const recusedFrom = 'you declared a conflict of interest with this vendor: you are recused from its proposal'
 
 interface Row { name: string, request: Request, fresh: Record<Who, Expected>, stale?: Record<Who, Expected> }
 
@@ -92,24 +100,74 @@ const rows: Row[] = [
     stale: { anonymous: signIn, vendor: memberConfirms, owner: STEP_UP, evaluator: STEP_UP, admin: memberConfirms, outsider: memberConfirms }
   },
   {
-    name: 'proposal.content.read, before the opening',
-    request: { action: 'proposal.content.read', rfp: sealed },
+    name: 'proposal.content.read (the list), before the opening',
+    request: { action: 'proposal.content.read', rfp: sealed, proposal: null },
+    fresh: { anonymous: stillSealed, vendor: stillSealed, owner: stillSealed, evaluator: stillSealed, admin: stillSealed, outsider: stillSealed }
+  },
+  {
+    name: 'proposal.content.read (the vendor\'s own proposal), before the opening',
+    request: { action: 'proposal.content.read', rfp: sealed, proposal: alphas },
     fresh: { anonymous: stillSealed, vendor: stillSealed, owner: stillSealed, evaluator: stillSealed, admin: stillSealed, outsider: stillSealed }
   },
   {
     name: 'proposal.price.read, before the opening',
-    request: { action: 'proposal.price.read', rfp: sealed },
+    request: { action: 'proposal.price.read', rfp: sealed, proposal: alphas },
     fresh: { anonymous: stillSealed, vendor: stillSealed, owner: stillSealed, evaluator: stillSealed, admin: stillSealed, outsider: stillSealed }
   },
   {
-    name: 'proposal.content.read, after the opening',
-    request: { action: 'proposal.content.read', rfp: opened },
+    name: 'proposal.price.read, before the opening, with the price envelope recorded open (an impossible order)',
+    request: { action: 'proposal.price.read', rfp: { ...priceOpened, openedAt: null }, proposal: alphas },
+    fresh: { anonymous: stillSealed, vendor: stillSealed, owner: stillSealed, evaluator: stillSealed, admin: stillSealed, outsider: stillSealed }
+  },
+  {
+    name: 'proposal.content.read (the list), after the opening',
+    request: { action: 'proposal.content.read', rfp: opened, proposal: null },
     fresh: { anonymous: committeeReads, vendor: committeeReads, owner: true, evaluator: true, admin: committeeReads, outsider: committeeReads }
   },
   {
-    name: 'proposal.price.read, after the opening',
-    request: { action: 'proposal.price.read', rfp: opened },
+    name: 'proposal.content.read (the vendor\'s own proposal), after the opening',
+    request: { action: 'proposal.content.read', rfp: opened, proposal: alphas },
+    fresh: { anonymous: committeeReads, vendor: committeeReads, owner: true, evaluator: true, admin: committeeReads, outsider: committeeReads }
+  },
+  {
+    name: 'proposal.price.read, after the opening, the price envelope sealed',
+    request: { action: 'proposal.price.read', rfp: opened, proposal: alphas },
     fresh: { anonymous: committeeReads, vendor: committeeReads, owner: priceSealed, evaluator: priceSealed, admin: committeeReads, outsider: committeeReads }
+  },
+  {
+    name: 'proposal.price.read, after the price envelope is opened',
+    request: { action: 'proposal.price.read', rfp: priceOpened, proposal: alphas },
+    fresh: { anonymous: committeeReads, vendor: committeeReads, owner: true, evaluator: true, admin: committeeReads, outsider: committeeReads }
+  },
+  {
+    name: 'proposal.content.read, after the opening, nobody attested',
+    request: { action: 'proposal.content.read', rfp: { ...opened, attested: [] }, proposal: alphas },
+    fresh: { anonymous: committeeReads, vendor: committeeReads, owner: attestFirst, evaluator: attestFirst, admin: committeeReads, outsider: committeeReads }
+  },
+  {
+    name: 'proposal.price.read, the price envelope opened, nobody attested',
+    request: { action: 'proposal.price.read', rfp: { ...priceOpened, attested: [] }, proposal: alphas },
+    fresh: { anonymous: committeeReads, vendor: committeeReads, owner: attestFirst, evaluator: attestFirst, admin: committeeReads, outsider: committeeReads }
+  },
+  {
+    name: 'proposal.content.read, the evaluator recused from alpha: alpha\'s proposal',
+    request: { action: 'proposal.content.read', rfp: { ...opened, conflicts: [{ userId: 'evaluator', organisationId: 'org-alpha' }] }, proposal: alphas },
+    fresh: { anonymous: committeeReads, vendor: committeeReads, owner: true, evaluator: recusedFrom, admin: committeeReads, outsider: committeeReads }
+  },
+  {
+    name: 'proposal.content.read, the evaluator recused from alpha: beta\'s proposal',
+    request: { action: 'proposal.content.read', rfp: { ...opened, conflicts: [{ userId: 'evaluator', organisationId: 'org-alpha' }] }, proposal: betas },
+    fresh: { anonymous: committeeReads, vendor: committeeReads, owner: true, evaluator: true, admin: committeeReads, outsider: committeeReads }
+  },
+  {
+    name: 'proposal.content.read, the evaluator recused from alpha: the list',
+    request: { action: 'proposal.content.read', rfp: { ...opened, conflicts: [{ userId: 'evaluator', organisationId: 'org-alpha' }] }, proposal: null },
+    fresh: { anonymous: committeeReads, vendor: committeeReads, owner: true, evaluator: true, admin: committeeReads, outsider: committeeReads }
+  },
+  {
+    name: 'proposal.price.read, the price envelope opened, the owner recused from alpha',
+    request: { action: 'proposal.price.read', rfp: { ...priceOpened, conflicts: [{ userId: 'owner', organisationId: 'org-alpha' }] }, proposal: alphas },
+    fresh: { anonymous: committeeReads, vendor: committeeReads, owner: recusedFrom, evaluator: true, admin: committeeReads, outsider: committeeReads }
   }
 ]
 
@@ -152,12 +210,67 @@ t.test('the one who started the opening cannot confirm it, however fresh the sec
 t.test('the sealing guard: before the opening nobody reads, not even a fresh owner who is also an admin', async (t) => {
   const everything: Actor = { kind: 'user', userId: 'owner', isAdmin: true, organisationId: null, hasSecondFactor: true, secondFactorAt: NOW.toISOString() }
   for (const action of ['proposal.content.read', 'proposal.price.read'] as const) {
-    t.same(decide(everything, { action, rfp: sealed }, NOW), expectedDecision(stillSealed), `${action} before the opening`)
+    t.same(decide(everything, { action, rfp: sealed, proposal: alphas }, NOW), expectedDecision(stillSealed), `${action} before the opening`)
     // Publication or the deadline passing do not unseal: only the recorded opening does.
-    t.same(decide(everything, { action, rfp: { ...sealed, publishedAt: '2020-01-01T00:00:00.000Z' } }, new Date('2099-01-01T00:00:00.000Z')), expectedDecision(stillSealed), `${action}, long after the deadline`)
+    t.same(decide(everything, { action, rfp: { ...sealed, publishedAt: '2020-01-01T00:00:00.000Z' }, proposal: alphas }, new Date('2099-01-01T00:00:00.000Z')), expectedDecision(stillSealed), `${action}, long after the deadline`)
   }
-  t.same(decide(everything, { action: 'proposal.content.read', rfp: opened }, NOW), { allowed: true })
-  t.same(decide(everything, { action: 'proposal.price.read', rfp: opened }, NOW), expectedDecision(priceSealed), 'the price stays sealed for everyone')
+  t.same(decide(everything, { action: 'proposal.content.read', rfp: opened, proposal: alphas }, NOW), { allowed: true })
+  t.same(decide(everything, { action: 'proposal.price.read', rfp: opened, proposal: alphas }, NOW), expectedDecision(priceSealed), 'the price stays sealed for everyone')
+})
+
+t.test('no attestation, no reading: each member is judged by their own attestation, whatever their role or factor', async (t) => {
+  const fresh = actors('fresh')
+  const onlyOwner: SealedRfp = { ...priceOpened, attested: ['owner'] }
+  for (const action of ['proposal.content.read', 'proposal.price.read'] as const) {
+    t.same(decide(fresh.owner, { action, rfp: onlyOwner, proposal: alphas }, NOW), { allowed: true }, `${action}: the owner attested`)
+    t.same(decide(fresh.evaluator, { action, rfp: onlyOwner, proposal: alphas }, NOW), expectedDecision(attestFirst), `${action}: the evaluator did not`)
+  }
+  t.same(decide(fresh.evaluator, { action: 'proposal.content.read', rfp: onlyOwner, proposal: null }, NOW), expectedDecision(attestFirst), 'not even the list of opened proposals')
+  // An admin who is also an evaluator gets nothing from being an admin.
+  const adminEvaluator: Actor = { ...(fresh.evaluator as Extract<Actor, { kind: 'user' }>), isAdmin: true }
+  t.same(decide(adminEvaluator, { action: 'proposal.content.read', rfp: onlyOwner, proposal: alphas }, NOW), expectedDecision(attestFirst), 'an admin evaluator attests too')
+  // Someone who attested and then lost the role reads nothing: the role is checked first.
+  t.same(decide(fresh.outsider, { action: 'proposal.content.read', rfp: { ...opened, attested: ['outsider'] }, proposal: alphas }, NOW), expectedDecision(committeeReads), 'an attestation without a role')
+})
+
+t.test('a recusal is per member and per vendor: refused for that vendor\'s proposal, allowed for another', async (t) => {
+  const fresh = actors('fresh')
+  const recused: SealedRfp = { ...priceOpened, conflicts: [{ userId: 'evaluator', organisationId: 'org-alpha' }, { userId: 'owner', organisationId: 'org-beta' }] }
+  for (const action of ['proposal.content.read', 'proposal.price.read'] as const) {
+    t.same(decide(fresh.evaluator, { action, rfp: recused, proposal: alphas }, NOW), expectedDecision(recusedFrom), `${action}: the evaluator, alpha`)
+    t.same(decide(fresh.evaluator, { action, rfp: recused, proposal: betas }, NOW), { allowed: true }, `${action}: the evaluator, beta`)
+    t.same(decide(fresh.owner, { action, rfp: recused, proposal: betas }, NOW), expectedDecision(recusedFrom), `${action}: the owner, beta`)
+    t.same(decide(fresh.owner, { action, rfp: recused, proposal: alphas }, NOW), { allowed: true }, `${action}: the owner, alpha`)
+    t.same(decide(fresh.evaluator, { action, rfp: recused, proposal: { organisationIds: ['org-gamma'] } }, NOW), { allowed: true }, `${action}: a third vendor`)
+  }
+  // The recusal is checked before the price envelope: a recused member is told why, not that the price is sealed.
+  t.same(decide(fresh.evaluator, { action: 'proposal.price.read', rfp: { ...recused, priceOpenedAt: null }, proposal: alphas }, NOW), expectedDecision(recusedFrom))
+  t.same(decide(fresh.evaluator, { action: 'proposal.price.read', rfp: { ...recused, priceOpenedAt: null }, proposal: betas }, NOW), expectedDecision(priceSealed))
+})
+
+t.test('a conflict with a consortium partner recuses from the consortium\'s proposal, led by whichever vendor', async (t) => {
+  const fresh = actors('fresh')
+  const recused: SealedRfp = { ...priceOpened, conflicts: [{ userId: 'evaluator', organisationId: 'org-partner' }] }
+  const consortium = { organisationIds: ['org-beta', 'org-partner'] }
+  for (const action of ['proposal.content.read', 'proposal.price.read'] as const) {
+    t.same(decide(fresh.evaluator, { action, rfp: recused, proposal: consortium }, NOW), expectedDecision(recusedFrom), `${action}: beta with the partner`)
+    t.same(decide(fresh.evaluator, { action, rfp: recused, proposal: betas }, NOW), { allowed: true }, `${action}: beta alone`)
+    t.same(decide(fresh.owner, { action, rfp: recused, proposal: consortium }, NOW), { allowed: true }, `${action}: another member`)
+  }
+  t.same(decide(fresh.evaluator, { action: 'proposal.content.read', rfp: recused, proposal: { organisationIds: [] } }, NOW), { allowed: true }, 'no vendor named, no recusal')
+})
+
+t.test('the price envelope: sealed until priceOpenedAt is recorded, then read by the attested committee', async (t) => {
+  const fresh = actors('fresh')
+  for (const who of ['owner', 'evaluator'] as const) {
+    t.same(decide(fresh[who], { action: 'proposal.price.read', rfp: opened, proposal: alphas }, NOW), expectedDecision(priceSealed), `${who}: before`)
+    t.same(decide(fresh[who], { action: 'proposal.price.read', rfp: priceOpened, proposal: alphas }, NOW), { allowed: true }, `${who}: after`)
+    // The technical content does not depend on the price envelope.
+    t.same(decide(fresh[who], { action: 'proposal.content.read', rfp: opened, proposal: alphas }, NOW), { allowed: true }, `${who}: content before`)
+  }
+  // The policy goes by the recorded opening, not the clock.
+  t.same(decide(fresh.owner, { action: 'proposal.price.read', rfp: opened, proposal: alphas }, new Date('2099-01-01T00:00:00.000Z')), expectedDecision(priceSealed), 'long after, still sealed')
+  t.same(decide(fresh.vendor, { action: 'proposal.price.read', rfp: priceOpened, proposal: alphas }, NOW), expectedDecision(committeeReads), 'the vendor does not read its own price back')
 })
 
 t.test('roles are per RFP: a role on another RFP opens and reads nothing here', async (t) => {
@@ -167,7 +280,7 @@ t.test('roles are per RFP: a role on another RFP opens and reads nothing here', 
     t.same(decide(fresh[who], { action: 'proposals.list', rfp: { ...published, members: elsewhere } }, NOW), expectedDecision(forCommittee), `${who}: list`)
     t.same(decide(fresh[who], { action: 'proposals.open', rfp: { ...published, members: elsewhere } }, NOW), expectedDecision(ownerStarts), `${who}: open`)
     t.same(decide(fresh[who], { action: 'proposals.open.confirm', rfp: { ...published, members: elsewhere }, startedBy: 'someone-else' }, NOW), expectedDecision(memberConfirms), `${who}: confirm`)
-    t.same(decide(fresh[who], { action: 'proposal.content.read', rfp: { ...opened, members: elsewhere } }, NOW), expectedDecision(committeeReads), `${who}: read`)
+    t.same(decide(fresh[who], { action: 'proposal.content.read', rfp: { ...opened, members: elsewhere }, proposal: alphas }, NOW), expectedDecision(committeeReads), `${who}: read`)
   }
   // An evaluator's role does not make them an owner who may start the opening.
   t.same(decide(fresh.evaluator, { action: 'proposals.open', rfp: published }, NOW), expectedDecision(ownerStarts))

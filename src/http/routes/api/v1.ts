@@ -7,6 +7,7 @@ import { RFP_ROLES } from '../../../domain/policy.js'
 import { packageVersion } from '../../../paths.js'
 import { describeSelf } from '../../../services/account.js'
 import bearerAuth from '../../plugins/bearer-auth.js'
+import evaluationApi from './evaluation.js'
 import rfpsApi, { ErrorBody } from './rfps.js'
 
 const Me = Type.Object({
@@ -43,6 +44,7 @@ const api: FastifyPluginAsyncTypebox<{ publicUrl: string, pageSize: number, maxP
   })
 
   await app.register(rfpsApi, { pageSize, maxPage })
+  await app.register(evaluationApi)
 }
 
 export default api
