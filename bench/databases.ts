@@ -13,8 +13,9 @@ import autocannon from 'autocannon'
 import Fastify from 'fastify'
 import pg from 'pg'
 import { DEMO_RFP_SLUG } from '../src/demo/security-audit-rfp.js'
+import { benchArgs } from './cli-args.js'
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } } })
+const { values } = parseArgs({ args: benchArgs(), options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } } })
 const duration = Math.min(60, Number(values.seconds))
 const connections = Math.min(100, Number(values.connections))
 const cli = 'dist/src/cli.js'

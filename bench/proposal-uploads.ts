@@ -30,8 +30,10 @@ import { createServiceContext } from '../src/services/context.js'
 import { createRfpDraft, publishRfp } from '../src/services/rfps.js'
 import { createUser } from '../src/services/users.js'
 import { registerVendor } from '../src/services/vendors.js'
+import { benchArgs } from './cli-args.js'
 
 const { values } = parseArgs({
+  args: benchArgs(),
   options: {
     uploads: { type: 'string', default: '20' },
     'upload-mb': { type: 'string', default: '50' },

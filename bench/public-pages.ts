@@ -14,8 +14,9 @@ import { systemClock, systemRandom } from '../src/deps.js'
 import { DEMO_RFP_SLUG } from '../src/demo/security-audit-rfp.js'
 import { seedDemo } from '../src/demo/seed-demo.js'
 import { createServiceContext } from '../src/services/context.js'
+import { benchArgs } from './cli-args.js'
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } } })
+const { values } = parseArgs({ args: benchArgs(), options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' } } })
 const duration = Math.min(60, Number(values.seconds))
 const connections = Math.min(100, Number(values.connections))
 

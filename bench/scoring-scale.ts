@@ -9,11 +9,10 @@ import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import Fastify from 'fastify'
 import { computeResults, computeRobustness, type Score, type ScoringCriterion, type ScoringInput } from '../src/domain/scoring.js'
+import { benchArgs } from './cli-args.js'
 
-// The npm script ends in `--`, so `npm run bench:scoring -- --runs 3` arrives as `-- --runs 3`: drop that first `--`.
-const argv = process.argv.slice(2)
 const { values } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
+  args: benchArgs(),
   options: {
     runs: { type: 'string', default: '7' },
     seconds: { type: 'string', default: '5' },
