@@ -86,9 +86,15 @@ export function scoreSheet (input: { rfp: string, round: number, evaluator: stri
   return { json: canonicalJson(sheet), hash: canonicalHash(sheet) }
 }
 
-/** "Evaluator 1", "Evaluator 2"…: by the order evaluators attested, so a label never changes once given. */
-export function evaluatorLabels (attestedEvaluators: readonly string[]): Map<string, string> {
-  return new Map(attestedEvaluators.map((id, i) => [id, `Evaluator ${i + 1}`]))
+/**
+ * "Evaluator 1", "Evaluator 2"…: by the order evaluators attested. Labels a closed round already published
+ * are kept, so an evaluator is the same "Evaluator n" in every round; others are numbered after the highest.
+ */
+export function evaluatorLabels (attestedEvaluators: readonly string[], published: ReadonlyMap<string, string> = new Map()): Map<string, string> {
+  const labels = new Map(published)
+  let next = Math.max(0, ...[...published.values()].map((label) => Number(/\d+$/.exec(label)?.[0] ?? 0)))
+  for (const id of attestedEvaluators) if (!labels.has(id)) labels.set(id, `Evaluator ${++next}`)
+  return labels
 }
 
 /** "Vendor A" … "Vendor Z", "Vendor AA" …: how unsuccessful vendors appear unless they choose to be named. */

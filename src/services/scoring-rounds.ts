@@ -1,7 +1,7 @@
 // Scoring rounds: round 1 starts at the opening with every standing proposal; closing a round (an owner, with
 // the second factor) locks its sheets and publishes the hash of each evaluator's sheet (DESIGN §3.3).
 import type { Executor, Trx } from '../db/database.js'
-import { closeRound, insertRound, insertSealedSheet, listAttestations, listRoundProposals, listRounds, listSheets, listSubmittedScores, moveRfpState, setProposalStatus } from '../db/evaluation.js'
+import { closeRound, insertRound, insertSealedSheet, listAttestations, listRoundProposals, listRounds, listSealedSheets, listSheets, listSubmittedScores, moveRfpState, setProposalStatus } from '../db/evaluation.js'
 import { Rational } from '../domain/rational.js'
 import type { Procedure } from '../domain/rfp-document.js'
 import { evaluatorLabels, scoreSheet } from '../domain/evaluation.js'
@@ -19,11 +19,20 @@ export async function startFirstRound (trx: Trx, rfpId: string, proposalIds: rea
   await insertRound(trx, { rfpId, round: 1, at, proposalIds })
 }
 
-/** The evaluators who attested, in the order they did: what gives each their public label. */
+/**
+ * The evaluators who attested, in the order they did: what gives each their public label. A label a closed
+ * round already published is kept, so an evaluator is the same "Evaluator n" in every round; one who joined
+ * later is numbered after them.
+ */
 export async function labelsOf (db: Executor, rfp: RfpRecord): Promise<Map<string, string>> {
   const isEvaluator = (id: string): boolean => rfp.members.some((m) => m.userId === id && m.role === 'evaluator')
   const evaluators = (await listAttestations(db, rfp.id)).map((a) => a.user_id).filter(isEvaluator)
-  return evaluatorLabels(evaluators)
+  const published = new Map<string, string>()
+  for (const round of await listRounds(db, rfp.id)) {
+    for (const sheet of await listSealedSheets(db, rfp.id, round.round)) published.set(sheet.user_id, sheet.label)
+  }
+  // Only current evaluators seal sheets; the published labels still decide who is numbered what.
+  return new Map([...evaluatorLabels(evaluators, published)].filter(([id]) => evaluators.includes(id)))
 }
 
 export async function findRoundOf (db: Executor, rfpId: string, round: number) {

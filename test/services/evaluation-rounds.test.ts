@@ -54,6 +54,8 @@ t.test('round 1 picks the shortlist; round 2 scores it with its own criteria and
   const prices = await ctx.db.selectFrom('proposal_prices').select(['proposal_id', 'amount']).execute()
   t.notOk(prices.some((p) => p.proposal_id === gamma), 'the price of a proposal not shortlisted stays sealed')
 
+  const sheets = async (round: number) => await ctx.db.selectFrom('sealed_score_sheets').select(['user_id', 'label']).where('round', '=', round).execute()
+  t.same(await sheets(2), await sheets(1), 'the evaluator keeps the label round 1 published')
   // Alpha: 60 × (3−1)/4 + 40 × 80000/100000 = 30 + 32 = 62. Beta: 60 × 1 + 40 × 1 = 100.
   const results = await getRoundResults(ctx, owner, slug, 2)
   t.same(results.rows.map((r) => [r.vendor, r.rank, r.score]), [['Beta Review', 1, '100.00'], ['Alpha Audits', 2, '62.00']])

@@ -157,6 +157,14 @@ t.test('evaluator labels follow the order of attestation, not of ids', async (t)
   t.same([...evaluatorLabels(['user-c', 'user-a', 'user-b', 'user-0'])].slice(0, 3), [...labels])
 })
 
+t.test('labels a closed round published are kept; newcomers are numbered after the highest', async (t) => {
+  // Evaluator 1 left after round 1; user-b attested before user-d joined, and now user-e attests before both.
+  const published = new Map([['user-a', 'Evaluator 1'], ['user-b', 'Evaluator 2']])
+  t.same([...evaluatorLabels(['user-e', 'user-b', 'user-d'], published)], [
+    ['user-a', 'Evaluator 1'], ['user-b', 'Evaluator 2'], ['user-e', 'Evaluator 3'], ['user-d', 'Evaluator 4']
+  ], 'no label is given twice, and none changes')
+})
+
 t.test('vendor labels: A to Z, then AA, and on as spreadsheet columns do', async (t) => {
   const cases: Array<[number, string]> = [[0, 'A'], [1, 'B'], [25, 'Z'], [26, 'AA'], [27, 'AB'], [51, 'AZ'], [52, 'BA'], [701, 'ZZ'], [702, 'AAA'], [703, 'AAB'], [18277, 'ZZZ'], [18278, 'AAAA']]
   for (const [index, label] of cases) t.equal(vendorLabel(index), `Vendor ${label}`, String(index))
