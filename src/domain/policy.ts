@@ -70,6 +70,8 @@ export type Request =
   | { action: 'price.open', rfp: RfpResource }
   | { action: 'shortlist.create', rfp: RfpResource }
   | { action: 'decision.record', rfp: RfpResource }
+  /** The decision form: the standings with vendor names, for an owner who attested. */
+  | { action: 'decision.view', rfp: SealedRfp }
   | { action: 'debrief.read', organisationId: string }
   | { action: 'naming.choose', organisationId: string }
 
@@ -201,6 +203,9 @@ export function decide (actor: Actor, request: Request, now: Date): Decision {
       return hasRole(actor, request.rfp, 'owner') ? recentSecondFactor(actor, now) : refuse('only an owner of the RFP opens the price envelope')
     case 'decision.record':
       return hasRole(actor, request.rfp, 'owner') ? recentSecondFactor(actor, now) : refuse('only an owner of the RFP records the decision')
+    case 'decision.view':
+      if (!hasRole(actor, request.rfp, 'owner')) return refuse('only an owner of the RFP records the decision')
+      return request.rfp.attested.includes(actor.userId) ? allow : refuse('record your attestation (embargo and no conflict of interest) before seeing the results')
   }
 }
 
@@ -208,9 +213,14 @@ export function isMember (actor: Actor, rfp: RfpResource): boolean {
   return hasRole(actor, rfp, 'owner') || hasRole(actor, rfp, 'evaluator')
 }
 
+/** Whether one of the conflicts recuses the member from the proposal: a conflict with its lead or any partner. */
+export function recuses (conflicts: readonly Conflict[], userId: string, proposal: ProposalRef): boolean {
+  return conflicts.some((c) => c.userId === userId && proposal.organisationIds.includes(c.organisationId))
+}
+
 /** Whether a declared conflict recuses the actor from the vendor's proposal. */
 export function isRecused (actor: Actor, rfp: SealedRfp, proposal: ProposalRef): boolean {
-  return actor.kind === 'user' && rfp.conflicts.some((c) => c.userId === actor.userId && proposal.organisationIds.includes(c.organisationId))
+  return actor.kind === 'user' && recuses(rfp.conflicts, actor.userId, proposal)
 }
 
 /**

@@ -8,13 +8,12 @@ import { RATIONALE_MAX_LENGTH, REASON_MAX_LENGTH, type DecisionInput } from '../
 import type { UserActor } from '../domain/policy.js'
 import { scoresPrice } from '../domain/proposal.js'
 import { textProblems } from '../domain/questions.js'
-import { computeResults } from '../domain/scoring.js'
 import { InvalidStateError, NotFoundError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
 import { authorize } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { queueMail } from './mail.js'
-import { roundScoringOf } from './results.js'
+import { roundScoringOf } from './round-scoring.js'
 import { organisationOf } from './rfp-vendors.js'
 import { findRfpForChange, getRfp } from './rfps.js'
 import { sealedRfpOf } from './sealed-rfp.js'
@@ -23,14 +22,14 @@ const PROPOSAL_LIMIT = 1000
 
 /** What the decision form offers: the last closed round's standings. */
 export async function getDecisionForm (ctx: ServiceContext, actor: UserActor, slug: string) {
-  const { rfp } = await sealedRfpOf(ctx.db, await getRfp(ctx, actor, slug))
-  authorize(ctx, actor, { action: 'results.evaluators.view', rfp })
-  authorize(ctx, actor, { action: 'results.view', rfp })
+  const view = await sealedRfpOf(ctx.db, await getRfp(ctx, actor, slug))
+  const { rfp } = view
+  authorize(ctx, actor, { action: 'decision.view', rfp })
   const rounds = await listRounds(ctx.db, rfp.id)
   const last = rounds.at(-1)
   const decision = await findDecision(ctx.db, rfp.id)
   if (last === undefined || last.closed_at === null) return { rfp, ready: false, decision, rows: [] }
-  const scoring = await roundScoringOf(ctx.db, rfp, last.round)
+  const scoring = await roundScoringOf(ctx.db, view, last.round)
   const names = new Map(scoring.proposals.map((p) => [p.id, p.organisation_name]))
   return {
     rfp,
@@ -47,7 +46,8 @@ export async function recordDecision (ctx: ServiceContext, actor: UserActor, slu
   input.disqualified.forEach((d, i) => problems.push(...textProblems(`disqualified.${i}.reason`, d.reason, 1, REASON_MAX_LENGTH)))
   if (problems.length > 0) throw invalidInput(problems)
   await ctx.db.transaction().execute(async (trx) => {
-    const { rfp } = await sealedRfpOf(trx, await findRfpForChange(trx, ctx, actor, { slug }))
+    const view = await sealedRfpOf(trx, await findRfpForChange(trx, ctx, actor, { slug }))
+    const { rfp } = view
     authorize(ctx, actor, { action: 'decision.record', rfp })
     authorize(ctx, actor, { action: 'results.view', rfp })
     const rounds = await listRounds(trx, rfp.id)
@@ -56,14 +56,14 @@ export async function recordDecision (ctx: ServiceContext, actor: UserActor, slu
       throw new InvalidStateError(rfp.state === 'decided' ? 'the decision has been recorded already' : `the RFP is ${rfp.state}: the decision is recorded after individual scoring is closed`)
     }
     if (scoresPrice(rfp.document) && rfp.priceOpenedAt === null) throw new InvalidStateError('this RFP scores price: open the price envelope before deciding')
-    const scoring = await roundScoringOf(trx, rfp, last.round)
-    const inRound = new Set(scoring.proposals.map((p) => p.id))
     const disqualified = new Map(input.disqualified.map((d) => [d.proposal, d.reason.trim()]))
+    // Disqualified proposals are listed, never ranked: the standings are computed without them.
+    const scoring = await roundScoringOf(trx, view, last.round, { disqualified: new Set(disqualified.keys()) })
+    const inRound = new Set(scoring.proposals.map((p) => p.id))
     for (const id of [...disqualified.keys(), ...input.selected]) {
       if (!inRound.has(id)) throw invalidInput([{ path: 'selected', message: `names a proposal that is not in round ${last.round}` }])
     }
-    // Disqualified proposals are listed, never ranked: the standings are computed again without them.
-    const results = computeResults({ ...scoring.input, proposals: scoring.input.proposals.map((p) => disqualified.has(p.id) ? { ...p, excluded: true } : p) })
+    const { results } = scoring
     if (results.provisional) {
       throw new InvalidStateError(scoring.mixedCurrencies
         ? 'the prices are in different currencies, so the price criterion cannot be scored: the standings cannot decide'
@@ -119,7 +119,8 @@ export async function recordDecision (ctx: ServiceContext, actor: UserActor, slu
  * anonymised totals and the number of bidders — of every round it took part in.
  */
 export async function getDebrief (ctx: ServiceContext, actor: UserActor, slug: string) {
-  const { rfp } = await sealedRfpOf(ctx.db, await getRfp(ctx, actor, slug))
+  const view = await sealedRfpOf(ctx.db, await getRfp(ctx, actor, slug))
+  const { rfp } = view
   const { organisationId } = await organisationOf(ctx.db, actor)
   authorize(ctx, actor, { action: 'debrief.read', organisationId })
   const proposal = await findProposalOf(ctx.db, rfp.id, organisationId)
@@ -129,7 +130,7 @@ export async function getDebrief (ctx: ServiceContext, actor: UserActor, slug: s
   const bidders = (await listStandingProposals(ctx.db, rfp.id, PROPOSAL_LIMIT)).length
   const rounds = []
   for (const round of await listRounds(ctx.db, rfp.id)) {
-    const scoring = await roundScoringOf(ctx.db, rfp, round.round)
+    const scoring = await roundScoringOf(ctx.db, view, round.round)
     const mine = scoring.results.proposals.find((p) => p.proposal === proposal.id)
     if (mine === undefined) continue
     const criteria = rfp.document.rounds[round.round - 1]?.criteria.filter((c) => c.kind === 'scored') ?? []

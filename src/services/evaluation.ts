@@ -83,7 +83,7 @@ export async function getEvaluationPage (ctx: ServiceContext, actor: UserActor, 
             id: p.id,
             organisationName: p.organisation_name,
             recused,
-            mayScore: !recused && isEvaluator && attestation !== undefined,
+            mayScore: isAllowed(ctx, actor, { action: 'proposal.score', rfp, proposal: refOf(p) }),
             sheet: sheetStatus(sheet)
           }
         }),
@@ -112,7 +112,8 @@ export async function getEvaluationPage (ctx: ServiceContext, actor: UserActor, 
     vendors: vendors.map((v) => ({ id: v.id, name: v.name })),
     myConflicts: conflicts.filter((c) => c.user_id === actor.userId).map(conflictView),
     allConflicts: isAllowed(ctx, actor, { action: 'evaluation.conflicts.list', rfp }) ? conflicts.map(conflictView) : [],
-    rounds
+    rounds,
+    mayDecide: rfp.state === 'scoring_closed' && isAllowed(ctx, actor, { action: 'decision.view', rfp }) && isAllowedAfterStepUp(ctx, actor, { action: 'decision.record', rfp })
   }
 }
 

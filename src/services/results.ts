@@ -1,86 +1,33 @@
 // The results of a closed round for the committee: the comparison (proposal × criterion with spread), the
 // cells listed for discussion, consensus and gate outcomes recorded beside the individual scores, each
 // evaluator's sheet for owners, and a CSV. Nothing of it is shown while individual scoring is open.
-import type { Executor, Trx } from '../db/database.js'
-import { listConflicts, listConsensus, listCurrentPartners, listRounds, listGateResults, listPrices, listRoundProposals, listSealedSheets, listSubmittedScores, upsertConsensus, upsertGateResult } from '../db/evaluation.js'
+import type { Trx } from '../db/database.js'
+import { listRounds, listRoundProposals, listSealedSheets, upsertConsensus, upsertGateResult } from '../db/evaluation.js'
 import { findUserById } from '../db/users.js'
-import { REASON_MAX_LENGTH, scaleOf, type SheetScore } from '../domain/evaluation.js'
+import { REASON_MAX_LENGTH, scaleOf } from '../domain/evaluation.js'
 import { isRecused, type UserActor } from '../domain/policy.js'
-import { computeResults, computeRobustness, type Results, type Robustness, type ScoringInput } from '../domain/scoring.js'
+import { computeRobustness, type Results, type Robustness } from '../domain/scoring.js'
 import { textProblems } from '../domain/questions.js'
 import { ForbiddenError, InvalidStateError, NotFoundError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
 import { authorize, isAllowed } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { findRfpForChange, getRfp } from './rfps.js'
-import { findRoundOf, labelsOf } from './scoring-rounds.js'
-import { sealedRfpOf, type EvaluatedRfp } from './sealed-rfp.js'
-
-/** Statuses that keep a proposal listed but never ranked. */
-const EXCLUDED_STATUSES = new Set(['withdrawn', 'disqualified'])
-
-/**
- * Everything the scoring method needs for one round, read from the database (DESIGN §4). Once the round is
- * closed, what counts is what its sealed sheets hold — their evaluators, labels and scores — and only the
- * conflicts declared before the closing recuse: nothing done afterwards (a role given or taken, a late
- * declaration) changes a closed round's figures away from the hashes it published.
- */
-export async function roundScoringOf (db: Executor, rfp: EvaluatedRfp, round: number) {
-  const found = await findRoundOf(db, rfp.id, round)
-  const criteria = rfp.document.rounds[round - 1]?.criteria ?? []
-  const proposals = await listRoundProposals(db, rfp.id, round)
-  const scores = await listSubmittedScores(db, rfp.id, round)
-  const consensus = await listConsensus(db, rfp.id, round)
-  const gates = await listGateResults(db, rfp.id, round)
-  const partners = await listCurrentPartners(db, rfp.id)
-  const prices = new Map((await listPrices(db, rfp.id)).map((p) => [p.proposal_id, p]))
-  // Price points compare amounts: prices in different currencies cannot be scored against each other.
-  const currencies = new Set([...prices.values()].map((p) => p.currency))
-  const comparablePrices = currencies.size <= 1
-  const sealed = found.closed_at === null ? null : await listSealedSheets(db, rfp.id, round)
-  const labels = sealed === null ? await labelsOf(db, rfp) : new Map(sealed.map((s) => [s.user_id, s.label]))
-  const evaluators = sealed === null ? [...new Set(rfp.members.filter((m) => m.role === 'evaluator').map((m) => m.userId))] : sealed.map((s) => s.user_id)
-  const receiptOf = new Map(proposals.map((p) => [p.id, p.receipt_hash]))
-  const counted = sealed === null
-    ? null
-    : new Set(sealed.flatMap((s) => (JSON.parse(s.sheet) as { scores: SheetScore[] }).scores.map((x) => `${s.user_id}|${x.proposal}|${x.criterion}|${x.score}`)))
-  const conflicts = (await listConflicts(db, rfp.id)).filter((c) => found.closed_at === null || c.declared_at <= found.closed_at)
-  const inRound = new Set(proposals.map((p) => p.id))
-  const scoredIds = new Set(criteria.filter((c) => c.kind === 'scored').map((c) => c.id))
-  const vendorsOf = (p: { id: string, organisation_id: string }): string[] => [p.organisation_id, ...partners.get(p.id) ?? []]
-  const input: ScoringInput = {
-    criteria: criteria.map((c) => ({ id: c.id, kind: c.kind, weight: c.weight ?? '0', ...(c.kind === 'scored' ? scaleOf(c) : { lo: 0, hi: 1 }) })),
-    proposals: proposals.map((p) => ({
-      id: p.id,
-      excluded: EXCLUDED_STATUSES.has(p.status),
-      price: comparablePrices ? prices.get(p.id)?.amount ?? null : null,
-      gates: gates.filter((g) => g.proposal_id === p.id).map((g) => ({ criterion: g.criterion_id, passed: g.passed === 1 }))
-    })),
-    evaluators,
-    // Open round: evaluators' submitted scores on the round's scored criteria. Closed: exactly the sealed ones.
-    scores: scores.filter((s) => s.score !== null && inRound.has(s.proposal_id) && scoredIds.has(s.criterion_id) && evaluators.includes(s.user_id) &&
-      (counted === null || counted.has(`${s.user_id}|${receiptOf.get(s.proposal_id) ?? ''}|${s.criterion_id}|${s.score}`)))
-      .map((s) => ({ evaluator: s.user_id, proposal: s.proposal_id, criterion: s.criterion_id, score: s.score! })),
-    consensus: consensus.filter((c) => inRound.has(c.proposal_id)).map((c) => ({ proposal: c.proposal_id, criterion: c.criterion_id, score: c.score })),
-    recusals: proposals.flatMap((p) => conflicts.filter((c) => vendorsOf(p).includes(c.organisation_id) && evaluators.includes(c.user_id)).map((c) => ({ evaluator: c.user_id, proposal: p.id }))),
-    nearTieMargin: rfp.document.procedure.nearTieMargin,
-    consensusTolerance: rfp.document.procedure.consensusTolerance
-  }
-  return { input, results: computeResults(input), proposals, scores, consensus, gates, prices, labels, mixedCurrencies: !comparablePrices }
-}
+import { findRoundOf, roundScoringOf } from './round-scoring.js'
+import { sealedRfpOf } from './sealed-rfp.js'
 
 async function closedRound (ctx: ServiceContext, actor: UserActor, slug: string, round: number) {
-  const { rfp, refOf } = await sealedRfpOf(ctx.db, await getRfp(ctx, actor, slug))
-  authorize(ctx, actor, { action: 'results.view', rfp })
-  const found = await findRoundOf(ctx.db, rfp.id, round)
+  const view = await sealedRfpOf(ctx.db, await getRfp(ctx, actor, slug))
+  authorize(ctx, actor, { action: 'results.view', rfp: view.rfp })
+  const found = await findRoundOf(ctx.db, view.rfp.id, round)
   // DESIGN §3.3: nobody — owners included — sees another evaluator's scores before the round is closed.
   if (found.closed_at === null) throw new ForbiddenError(`individual scoring of round ${round} is still open: the results are shown once an owner closes it`)
-  return { rfp, found, refOf }
+  return { view, rfp: view.rfp, found, refOf: view.refOf }
 }
 
 export async function getRoundResults (ctx: ServiceContext, actor: UserActor, slug: string, round: number) {
-  const { rfp, found, refOf } = await closedRound(ctx, actor, slug, round)
-  const scoring = await roundScoringOf(ctx.db, rfp, round)
+  const { view, rfp, found, refOf } = await closedRound(ctx, actor, slug, round)
+  const scoring = await roundScoringOf(ctx.db, view, round)
   const { labels } = scoring
   // A member recused from a proposal sees its figures, which the record publishes anyway, but neither its
   // price nor the evaluators' comments on it.
@@ -147,9 +94,9 @@ export async function getRoundResults (ctx: ServiceContext, actor: UserActor, sl
     nearTieMargin: rfp.document.procedure.nearTieMargin,
     discussion,
     isOwner: owner,
-    mayRecord: owner && rfp.state === 'scoring_closed',
+    mayRecord: rfp.state === 'scoring_closed' && isAllowed(ctx, actor, { action: 'consensus.record', rfp }),
     // Round 2 starts from round 1's standings, once, where the RFP has a second round.
-    mayShortlist: owner && rfp.state === 'scoring_closed' && round === 1 && rfp.document.rounds.length > 1 && (await listRounds(ctx.db, rfp.id)).length === 1,
+    mayShortlist: rfp.state === 'scoring_closed' && isAllowed(ctx, actor, { action: 'shortlist.create', rfp }) && round === 1 && rfp.document.rounds.length > 1 && (await listRounds(ctx.db, rfp.id)).length === 1,
     shortlistRule: rfp.document.procedure.shortlist,
     // Owners see each evaluator's counted scores with comments once scoring is closed, except on a proposal they are recused from.
     evaluators: owner ? evaluatorSheets(scoring, (id) => !isRecused(actor, rfp, refs.get(id)!), names, scored.map((c) => c.id)) : [],

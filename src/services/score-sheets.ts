@@ -8,7 +8,7 @@ import { appendAuditEvent } from './audit.js'
 import { authorize } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
 import { findRfpForChange, getRfp } from './rfps.js'
-import { findRoundOf } from './scoring-rounds.js'
+import { findRoundOf } from './round-scoring.js'
 import { sealedRfpOf, type EvaluatedRfp } from './sealed-rfp.js'
 import type { Executor } from '../db/database.js'
 

@@ -1,44 +1,21 @@
 // Scoring rounds: round 1 starts at the opening with every standing proposal; closing a round (an owner, with
 // the second factor) locks its sheets and publishes the hash of each evaluator's sheet (DESIGN §3.3).
-import type { Executor, Trx } from '../db/database.js'
-import { closeRound, insertRound, insertSealedSheet, listAttestations, listRoundProposals, listRounds, listSealedSheets, listSheets, listSubmittedScores, moveRfpState, setProposalStatus } from '../db/evaluation.js'
+import type { Trx } from '../db/database.js'
+import { closeRound, insertRound, insertSealedSheet, listRoundProposals, listRounds, listSheets, listSubmittedScores, moveRfpState, setProposalStatus } from '../db/evaluation.js'
 import { Rational } from '../domain/rational.js'
 import type { Procedure } from '../domain/rfp-document.js'
-import { evaluatorLabels, scoreSheet } from '../domain/evaluation.js'
-import type { UserActor } from '../domain/policy.js'
-import type { RfpRecord } from '../domain/rfp.js'
-import { InvalidStateError, NotFoundError } from '../errors.js'
+import { scoreSheet } from '../domain/evaluation.js'
+import { recuses, type UserActor } from '../domain/policy.js'
+import { InvalidStateError } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
 import { authorize } from './authorize.js'
 import { nowIso, type ServiceContext } from './context.js'
-import { roundScoringOf } from './results.js'
+import { findRoundOf, labelsOf, roundScoringOf } from './round-scoring.js'
 import { findRfpForChange } from './rfps.js'
 import { sealedRfpOf } from './sealed-rfp.js'
 
 export async function startFirstRound (trx: Trx, rfpId: string, proposalIds: readonly string[], at: string): Promise<void> {
   await insertRound(trx, { rfpId, round: 1, at, proposalIds })
-}
-
-/**
- * The evaluators who attested, in the order they did: what gives each their public label. A label a closed
- * round already published is kept, so an evaluator is the same "Evaluator n" in every round; one who joined
- * later is numbered after them.
- */
-export async function labelsOf (db: Executor, rfp: RfpRecord): Promise<Map<string, string>> {
-  const isEvaluator = (id: string): boolean => rfp.members.some((m) => m.userId === id && m.role === 'evaluator')
-  const evaluators = (await listAttestations(db, rfp.id)).map((a) => a.user_id).filter(isEvaluator)
-  const published = new Map<string, string>()
-  for (const round of await listRounds(db, rfp.id)) {
-    for (const sheet of await listSealedSheets(db, rfp.id, round.round)) published.set(sheet.user_id, sheet.label)
-  }
-  // Only current evaluators seal sheets; the published labels still decide who is numbered what.
-  return new Map([...evaluatorLabels(evaluators, published)].filter(([id]) => evaluators.includes(id)))
-}
-
-export async function findRoundOf (db: Executor, rfpId: string, round: number) {
-  const found = (await listRounds(db, rfpId)).find((r) => r.round === round)
-  if (found === undefined) throw new NotFoundError(`round ${round} has not started`)
-  return found
 }
 
 /**
@@ -61,8 +38,7 @@ export async function closeScoringRound (ctx: ServiceContext, actor: UserActor, 
     const sheets: Array<{ evaluator: string, hash: string }> = []
     for (const [userId, label] of labels) {
       // The sheet holds the scores that count: none on a proposal its evaluator is recused from.
-      const recused = (proposalId: string): boolean => rfp.conflicts.some((c) => c.userId === userId && (refs.get(proposalId)?.organisationIds.includes(c.organisationId) ?? false))
-      const mine = scores.filter((s) => s.user_id === userId && s.score !== null && receipts.has(s.proposal_id) && !recused(s.proposal_id))
+      const mine = scores.filter((s) => s.user_id === userId && s.score !== null && refs.has(s.proposal_id) && !recuses(rfp.conflicts, userId, refs.get(s.proposal_id)!))
       if (mine.length === 0) continue
       const { json, hash } = scoreSheet({
         rfp: rfp.slug,
@@ -89,14 +65,15 @@ export async function closeScoringRound (ctx: ServiceContext, actor: UserActor, 
  */
 export async function createShortlist (ctx: ServiceContext, actor: UserActor, slug: string): Promise<{ shortlisted: number }> {
   return await ctx.db.transaction().execute(async (trx) => {
-    const { rfp } = await sealedRfpOf(trx, await findRfpForChange(trx, ctx, actor, { slug }))
+    const view = await sealedRfpOf(trx, await findRfpForChange(trx, ctx, actor, { slug }))
+    const { rfp } = view
     authorize(ctx, actor, { action: 'shortlist.create', rfp })
     const rounds = await listRounds(trx, rfp.id)
     if (rfp.document.rounds.length < 2) throw new InvalidStateError('this RFP has one round: there is no shortlist to make')
     if (rounds.length !== 1 || rounds[0]!.closed_at === null || rfp.state !== 'scoring_closed') {
       throw new InvalidStateError(rounds.length > 1 ? 'the shortlist has been made already' : 'the shortlist is made once round 1 is closed')
     }
-    const { results } = await roundScoringOf(trx, rfp, 1)
+    const { results } = await roundScoringOf(trx, view, 1)
     if (results.provisional) throw new InvalidStateError('round 1 scores price: open the price envelope before making the shortlist')
     const picked = shortlistOf(results.proposals, rfp.document.procedure.shortlist)
     if (picked.length === 0) throw new InvalidStateError('no proposal meets the shortlist rule')

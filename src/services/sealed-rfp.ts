@@ -25,3 +25,6 @@ export async function sealedRfpOf (db: Executor, rfp: RfpRecord) {
   const refOf = (proposal: { id: string, organisation_id: string }): ProposalRef => ({ organisationIds: [proposal.organisation_id, ...partners.get(proposal.id) ?? []] })
   return { rfp: sealed, opening, attestations, conflicts, refOf }
 }
+
+/** An RFP as the sealing guard and the scoring method read it. */
+export type SealedView = Awaited<ReturnType<typeof sealedRfpOf>>

@@ -130,6 +130,12 @@ const rows: Row[] = [
   { name: 'price.open', request: { action: 'price.open', rfp: published }, fresh: only(OWNERS, ownerOpensPrice), stale: stepUpFor(only(OWNERS, ownerOpensPrice)) },
   { name: 'shortlist.create', request: { action: 'shortlist.create', rfp: published }, fresh: only(OWNERS, ownerOnly) },
   { name: 'decision.record', request: { action: 'decision.record', rfp: published }, fresh: only(OWNERS, ownerDecides), stale: stepUpFor(only(OWNERS, ownerDecides)) },
+  { name: 'decision.view, every member attested', request: { action: 'decision.view', rfp: opened }, fresh: only(OWNERS, ownerDecides) },
+  {
+    name: 'decision.view, only the evaluator attested',
+    request: { action: 'decision.view', rfp: { ...opened, attested: ['evaluator', 'other-member', 'admin'] } },
+    fresh: { ...only([], ownerDecides), owner: attestForResults, ownerEvaluator: attestForResults }
+  },
   // Only the bidder itself; an anonymous visitor is told the same (it is checked before signing in is).
   { name: 'debrief.read', request: { action: 'debrief.read', organisationId: 'org-alpha' }, fresh: only(['vendor'], bidderOnly, bidderOnly) },
   { name: 'naming.choose', request: { action: 'naming.choose', organisationId: 'org-alpha' }, fresh: only(['vendor'], bidderOnly, bidderOnly) }
@@ -150,7 +156,7 @@ t.test('the evaluation actions: action × actor × a second factor just inside /
 t.test('the rows cover every evaluation action', async (t) => {
   const actions = new Set(rows.map((row) => row.request.action))
   t.same([...actions].sort(), [
-    'consensus.record', 'debrief.read', 'decision.record', 'evaluation.attest', 'evaluation.conflict.declare', 'evaluation.conflicts.list',
+    'consensus.record', 'debrief.read', 'decision.record', 'decision.view', 'evaluation.attest', 'evaluation.conflict.declare', 'evaluation.conflicts.list',
     'naming.choose', 'price.open', 'proposal.score', 'results.evaluators.view', 'results.view', 'scoring.close', 'shortlist.create'
   ])
 })

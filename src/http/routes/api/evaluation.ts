@@ -2,14 +2,13 @@
 // a closed round's results. Closing scoring, opening the price envelope and deciding ask for a fresh second
 // factor, which a bearer token cannot give: those stay in the web pages.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { ConflictInputSchema, ScoreSheetInputSchema } from '../../../domain/evaluation.js'
-import type { UserActor } from '../../../domain/policy.js'
 import { attest, declareConflict } from '../../../services/evaluation.js'
 import { getRoundResults } from '../../../services/results.js'
 import { getScoreSheet, saveScoreSheet } from '../../../services/score-sheets.js'
 import { SlugParam } from '../public/rfp.js'
+import { bearerUserOf } from './bearer-user.js'
 import { ErrorBody } from './rfps.js'
 
 const Params = Type.Object({ slug: SlugParam })
@@ -49,17 +48,10 @@ const Results = Type.Object({
 })
 
 const evaluationApi: FastifyPluginAsyncTypebox = async (app) => {
-  async function userOf (request: FastifyRequest, reply: FastifyReply): Promise<UserActor | undefined> {
-    if (request.viewer !== null) return request.viewer.actor
-    await reply.code(401).header('www-authenticate', 'Bearer realm="shortlist"')
-      .send({ statusCode: 401, code: 'SL_UNAUTHENTICATED', error: 'Sign-in needed', message: 'send a bearer token' })
-    return undefined
-  }
-
   app.post('/api/v1/rfps/:slug/attestation', {
     schema: { summary: 'Record your attestation (embargo and no conflict) before reading any proposal', security: bearer, params: Params, body: Type.Object({ mayBeNamed: Type.Boolean() }, { additionalProperties: false }), response: { 200: Done, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await attest(app.ctx, actor, request.params.slug, request.body)
     return { ok: true as const }
@@ -68,7 +60,7 @@ const evaluationApi: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/v1/rfps/:slug/conflicts', {
     schema: { summary: 'Declare a conflict with a vendor: recused from its proposal at once and for good', security: bearer, params: Params, body: ConflictInputSchema, response: { 200: Done, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await declareConflict(app.ctx, actor, request.params.slug, request.body)
     return { ok: true as const }
@@ -77,7 +69,7 @@ const evaluationApi: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/v1/rfps/:slug/rounds/:round/proposals/:id/scores', {
     schema: { summary: 'Your own score sheet for a proposal (evaluators)', security: bearer, params: SheetParams, response: { 200: Sheet, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     const sheet = await getScoreSheet(app.ctx, actor, request.params.slug, request.params.round, request.params.id)
     return { round: sheet.round.number, proposal: sheet.proposal, status: sheet.status, submittedAt: sheet.submittedAt, criteria: sheet.criteria.map(({ options: _options, ...c }) => c) }
@@ -86,7 +78,7 @@ const evaluationApi: FastifyPluginAsyncTypebox = async (app) => {
   app.put('/api/v1/rfps/:slug/rounds/:round/proposals/:id/scores', {
     schema: { summary: 'Save your score sheet as a draft, or submit it (`submit: true`), until the round closes', security: bearer, params: SheetParams, body: ScoreSheetInputSchema, response: { 200: Type.Object({ submitted: Type.Boolean() }), ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     return await saveScoreSheet(app.ctx, actor, request.params.slug, request.params.round, request.params.id, request.body)
   })
@@ -94,7 +86,7 @@ const evaluationApi: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/v1/rfps/:slug/rounds/:round/results', {
     schema: { summary: 'A closed round\'s results for the committee; refused while individual scoring is open', security: bearer, params: RoundParams, response: { 200: Results, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     const page = await getRoundResults(app.ctx, actor, request.params.slug, request.params.round)
     return {

@@ -1,9 +1,9 @@
 // /api/v1/rfps…: the RFP lifecycle as JSON. Reads are open as the pages are; writes need a bearer token
 // and are decided by the same policy and services as the forms.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { ANONYMOUS, RFP_ROLES, type UserActor } from '../../../domain/policy.js'
+import { ANONYMOUS, RFP_ROLES } from '../../../domain/policy.js'
 import { ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, QUESTION_STATUSES } from '../../../domain/questions.js'
 import { RfpDraftSchema } from '../../../domain/rfp-document.js'
 import { RFP_STATES } from '../../../domain/rfp.js'
@@ -13,6 +13,7 @@ import { addRfpMember, removeRfpMember } from '../../../services/rfp-members.js'
 import { acknowledgeAmendment, getVendorStanding, listRegisteredVendors, registerInterest } from '../../../services/rfp-vendors.js'
 import { cancelRfp, createRfpDraft, getRfp, listPublicRfps, publishRfp, updateRfpDraft } from '../../../services/rfps.js'
 import { SlugParam } from '../public/rfp.js'
+import { bearerUserOf } from './bearer-user.js'
 
 export const ErrorBody = Type.Object({
   statusCode: Type.Integer(),
@@ -80,12 +81,6 @@ function toRfp (rfp: RfpRecordWithPhase) {
 
 const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> = async (app, { pageSize, maxPage }) => {
   /** The token's user, or a 401 sent: writes are never anonymous. */
-  async function userOf (request: FastifyRequest, reply: FastifyReply): Promise<UserActor | undefined> {
-    if (request.viewer !== null) return request.viewer.actor
-    await reply.code(401).header('www-authenticate', 'Bearer realm="shortlist"')
-      .send({ statusCode: 401, code: 'SL_UNAUTHENTICATED', error: 'Sign-in needed', message: 'send a bearer token' })
-    return undefined
-  }
   const actorOf = (request: FastifyRequest) => request.viewer?.actor ?? ANONYMOUS
 
   app.get('/api/v1/rfps', {
@@ -102,7 +97,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.post('/api/v1/rfps', {
     schema: { summary: 'Draft a new RFP; its author becomes its owner', security: bearer, body: RfpDraftSchema, response: { 201: Rfp, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     const { slug } = await createRfpDraft(app.ctx, actor, request.body)
     return await reply.code(201).send(toRfp(await getRfp(app.ctx, actor, slug)))
@@ -120,7 +115,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.put('/api/v1/rfps/:slug', {
     schema: { summary: 'Rewrite a draft (owners); after publication use an amendment', security: bearer, params: Params, body: RfpDraftSchema, response: { 200: Rfp, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     const { slug } = await updateRfpDraft(app.ctx, actor, request.params.slug, request.body)
     return toRfp(await getRfp(app.ctx, actor, slug))
@@ -129,7 +124,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.post('/api/v1/rfps/:slug/publish', {
     schema: { summary: 'Publish a draft: version 1 is frozen (owners)', security: bearer, params: Params, response: { 200: Rfp, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await publishRfp(app.ctx, actor, (await getRfp(app.ctx, actor, request.params.slug)).id)
     return toRfp(await getRfp(app.ctx, actor, request.params.slug))
@@ -144,7 +139,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
       response: { 201: Type.Object({ version: Type.Integer(), extension: Type.Union([Type.Object({ from: Instant, to: Instant }), Type.Null()]) }), ...errors }
     }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     return await reply.code(201).send(await amendRfp(app.ctx, actor, request.params.slug, request.body.document, request.body.reason))
   })
@@ -152,7 +147,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.post('/api/v1/rfps/:slug/cancel', {
     schema: { summary: 'Cancel an RFP with a published reason (owners)', security: bearer, params: Params, body: Type.Object({ reason: Type.String({ maxLength: 4000 }) }, { additionalProperties: false }), response: { 200: Rfp, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await cancelRfp(app.ctx, actor, request.params.slug, request.body.reason)
     return toRfp(await getRfp(app.ctx, actor, request.params.slug))
@@ -188,7 +183,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
       response: { 201: Type.Object({ status: Type.Literal('open') }), ...errors, 429: ErrorBody }
     }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await askQuestion(app.ctx, actor, request.params.slug, { body: request.body.body })
     return await reply.code(201).send({ status: 'open' as const })
@@ -197,7 +192,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.get('/api/v1/rfps/:slug/questions', {
     schema: { summary: 'Every confirmed question with its asker (the RFP\'s committee)', security: bearer, params: Params, response: { 200: Type.Array(CommitteeQuestion), ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     return (await listQuestionsForCommittee(app.ctx, actor, request.params.slug)).map((q) => ({
       id: q.id, status: q.status as typeof QUESTION_STATUSES[number], askerEmail: q.asker_email, body: q.body, askedAt: q.asked_at, number: q.number, publishedQuestion: q.published_question, answer: q.answer, reason: q.reason, mergedInto: q.merged_into
@@ -213,7 +208,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
       response: { 200: Type.Object({ number: Type.Integer() }), ...errors }
     }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     return await answerQuestion(app.ctx, actor, request.params.slug, request.params.id, request.body)
   })
@@ -221,7 +216,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.post('/api/v1/rfps/:slug/questions/:id/reject', {
     schema: { summary: 'Reject a question with a reason mailed to its asker (owners)', security: bearer, params: QuestionParams, body: Type.Object({ reason: Type.String({ maxLength: 4000 }) }, { additionalProperties: false }), response: { 200: Done, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await rejectQuestion(app.ctx, actor, request.params.slug, request.params.id, request.body.reason)
     return { ok: true as const }
@@ -230,7 +225,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.post('/api/v1/rfps/:slug/questions/:id/merge', {
     schema: { summary: 'Merge a duplicate into another question (owners)', security: bearer, params: QuestionParams, body: Type.Object({ into: Type.String({ format: 'uuid' }) }, { additionalProperties: false }), response: { 200: Done, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await mergeQuestion(app.ctx, actor, request.params.slug, request.params.id, request.body.into)
     return { ok: true as const }
@@ -241,7 +236,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.get('/api/v1/rfps/:slug/standing', {
     schema: { summary: 'Where the token\'s vendor organisation stands on the RFP', security: bearer, params: Params, response: { 200: Standing, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     return await getVendorStanding(app.ctx, actor, request.params.slug)
   })
@@ -249,7 +244,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.post('/api/v1/rfps/:slug/interest', {
     schema: { summary: 'Register the vendor organisation\'s interest: it is then mailed the RFP\'s news', security: bearer, params: Params, response: { 200: Standing, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await registerInterest(app.ctx, actor, request.params.slug)
     return await getVendorStanding(app.ctx, actor, request.params.slug)
@@ -258,7 +253,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.post('/api/v1/rfps/:slug/acknowledgements', {
     schema: { summary: 'Acknowledge an amendment for the vendor organisation', security: bearer, params: Params, body: Type.Object({ version: Type.Integer({ minimum: 2, maximum: 100000 }) }, { additionalProperties: false }), response: { 200: Standing, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await acknowledgeAmendment(app.ctx, actor, request.params.slug, request.body.version)
     return await getVendorStanding(app.ctx, actor, request.params.slug)
@@ -272,7 +267,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
       response: { 200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), registeredAt: Instant, acknowledged: Type.Array(Type.Integer()), unacknowledged: Type.Array(Type.Integer()) })), ...errors }
     }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     return await listRegisteredVendors(app.ctx, actor, request.params.slug)
   })
@@ -282,7 +277,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.post('/api/v1/rfps/:slug/members', {
     schema: { summary: 'Add a committee member by address (owners and admins)', security: bearer, params: Params, body: Member, response: { 200: Done, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await addRfpMember(app.ctx, actor, request.params.slug, request.body.email, request.body.role)
     return { ok: true as const }
@@ -291,7 +286,7 @@ const rfpsApi: FastifyPluginAsyncTypebox<{ pageSize: number, maxPage: number }> 
   app.delete('/api/v1/rfps/:slug/members/:userId/:role', {
     schema: { summary: 'Remove a committee member\'s role (owners and admins); the last owner stays', security: bearer, params: Type.Object({ slug: SlugParam, userId: Type.String({ format: 'uuid' }), role: Type.Enum(RFP_ROLES) }), response: { 200: Done, ...errors } }
   }, async (request, reply) => {
-    const actor = await userOf(request, reply)
+    const actor = await bearerUserOf(request, reply)
     if (actor === undefined) return reply
     await removeRfpMember(app.ctx, actor, request.params.slug, request.params.userId, request.params.role)
     return { ok: true as const }
