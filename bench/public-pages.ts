@@ -10,6 +10,7 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { openDatabase } from '../src/db/database.js'
 import { migrateToLatest } from '../src/db/migrator.js'
+import { DECIDED_RFP_SLUG } from '../src/demo/decided-rfp.js'
 import { systemClock, systemRandom } from '../src/deps.js'
 import { DEMO_RFP_SLUG } from '../src/demo/security-audit-rfp.js'
 import { seedDemo } from '../src/demo/seed-demo.js'
@@ -44,12 +45,19 @@ try {
   const baseline = await load(`${origin(plain)}/`)
   console.log(`node ${process.version}, ${duration}s × ${connections} connections per target`)
   console.log(`plain Fastify route        ${baseline.toFixed(0).padStart(7)} req/s   1.00`)
+  const logSize = (await (await fetch(`${origin(app)}/transparency/checkpoint`)).text()).split('\n')[1]
   const targets = [
     ['home page /', '/'],
     ['RFP page /rfps/:slug', `/rfps/${DEMO_RFP_SLUG}`],
     ['version with diff', `/rfps/${DEMO_RFP_SLUG}/versions/3`],
     ['site feed /feed.atom', '/feed.atom'],
     ['calendar .ics', `/rfps/${DEMO_RFP_SLUG}/calendar.ics`],
+    ['decision record page', `/rfps/${DECIDED_RFP_SLUG}/decision`],
+    ['decision.json', `/rfps/${DECIDED_RFP_SLUG}/decision.json`],
+    ['OCDS record package', `/rfps/${DECIDED_RFP_SLUG}/ocds.json`],
+    ['transparency checkpoint', '/transparency/checkpoint'],
+    // The demo's log is under 256 entries: its one entry bundle is the partial tile of the checkpoint's size.
+    ['transparency entry bundle', `/transparency/tile/entries/000.p/${logSize}`],
     ['static /assets/pico.min.css', '/assets/pico.min.css']
   ] as const
   for (const [name, path] of targets) {

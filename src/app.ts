@@ -24,7 +24,13 @@ import vendorProposals from './http/routes/vendor/proposals.js'
 import committeeProposals from './http/routes/committee/proposals.js'
 import committeeEvaluation from './http/routes/committee/evaluation.js'
 import vendorDebrief from './http/routes/vendor/debrief.js'
+import vendorProtest from './http/routes/vendor/protest.js'
+import committeeProtests from './http/routes/committee/protests.js'
 import receipts from './http/routes/public/receipts.js'
+import transparency from './http/routes/public/transparency.js'
+import openData from './http/routes/public/open-data.js'
+import publicDecision from './http/routes/public/decision.js'
+import verifyPage from './http/routes/public/verify.js'
 import signIn from './http/routes/public/sign-in.js'
 import committeeSignIn from './http/routes/public/committee-sign-in.js'
 import account from './http/routes/account/account.js'
@@ -106,6 +112,8 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
 
   // Feeds and calendars are polled by programs: no session is read or made for them.
   await app.register(feeds, { publicUrl: config.publicUrl, siteName: 'Shortlist' })
+  await app.register(transparency)
+  await app.register(openData, { config })
 
   // Pages live in their own context with sessions: assets and the health check never read a session row.
   await app.register(async (pages) => {
@@ -118,11 +126,15 @@ export async function buildApp (config: Config, deps: Partial<AppDeps> = {}): Pr
     await pages.register(vendorRfps)
     await pages.register(vendorProposals)
     await pages.register(receipts)
+    await pages.register(publicDecision, { publicUrl: config.publicUrl, ocidPrefix: config.publicRecord.ocidPrefix })
+    await pages.register(verifyPage, { publicUrl: config.publicUrl })
     await pages.register(committeeRfps)
     await pages.register(committeeQuestions)
     await pages.register(committeeProposals)
     await pages.register(committeeEvaluation)
     await pages.register(vendorDebrief)
+    await pages.register(vendorProtest)
+    await pages.register(committeeProtests)
     await pages.register(committeeSignIn, { config })
     await pages.register(account, { config })
     await pages.register(adminUsers, { config })

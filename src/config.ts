@@ -62,6 +62,7 @@ export const ConfigSchema = Type.Object({
     cache: Type.Boolean({ description: 'Compile templates once; false recompiles on every request (template work only)' })
   }, { additionalProperties: false }),
   keys: Type.Object({
+    transparencyKey: Type.String({ pattern: '^([A-Za-z0-9_-]{43})?$', description: 'Signs the transparency log\'s checkpoints: an Ed25519 seed, 32 random bytes in base64url (43 characters). Empty: made on first start and kept in <dataDir>/transparency-key. Every instance sharing a database needs the same one; a new key makes every checkpoint signed before unverifiable with the new verifier key' }),
     instanceKey: Type.String({ description: 'Wraps each RFP\'s opening key: 32 random bytes in base64url (43 characters). Empty: made on first start and kept in <dataDir>/instance-key. Every instance sharing a database needs the same one, and losing it loses every sealed proposal not yet opened' })
   }, { additionalProperties: false }),
   proposals: Type.Object({
@@ -72,6 +73,11 @@ export const ConfigSchema = Type.Object({
   }, { additionalProperties: false }),
   evaluation: Type.Object({
     attestation: Type.String({ minLength: 20, maxLength: 4000, description: 'What every committee member attests before reading any proposal (embargo and no conflict of interest); an RFP may give its own' })
+  }, { additionalProperties: false }),
+  publicRecord: Type.Object({
+    publisher: Type.String({ minLength: 1, maxLength: 200, description: 'Who publishes the record: the foundation or working group, named in open data (OCDS publisher and buyer) and in the archive' }),
+    ocidPrefix: Type.String({ pattern: '^ocds-[a-z0-9]{6}$', description: 'The OCDS ocid prefix registered for this publisher (ocds-xxxxxx); each RFP\'s ocid is the prefix, a hyphen and the RFP\'s slug' }),
+    transparencyOrigin: Type.String({ maxLength: 200, pattern: '^[^\\s+]*$', description: 'The origin line of the transparency log\'s checkpoints (C2SP tlog-checkpoint), e.g. shortlist.example.org/log. Empty: the public URL\'s host and path' })
   }, { additionalProperties: false }),
   limits: Type.Object({
     pageSize: Type.Integer({ minimum: 1, maximum: 200, description: 'Rows per page on listings' }),

@@ -18,6 +18,8 @@ export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url
 export const templatesDir = join(packageRoot, 'templates')
 export const publicDir = join(packageRoot, 'public')
 export const configDir = join(packageRoot, 'config')
+/** JSON Schemas of Shortlist's public files (decision.json), shipped with the package. */
+export const formatsDir = join(packageRoot, 'formats')
 // Migrations compile beside src/, so the same relative step finds them in both layouts.
 export const migrationsDir = fileURLToPath(new URL('../migrations', import.meta.url))
 export const packageVersion: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version

@@ -63,3 +63,20 @@ export async function latestPublicEvents (db: Executor, types: readonly string[]
 export async function firstAuditEventAt (db: Executor): Promise<string | undefined> {
   return (await db.selectFrom('audit_events').select('at').where('seq', '=', 1).executeTakeFirst())?.at
 }
+
+/** Public events with seq > afterSeq, in order, at most `limit`: the transparency log's leaves, read in pages. */
+export async function publicEventsAfter (db: Executor, afterSeq: number, limit: number) {
+  return await db.selectFrom('audit_events').select(['seq', 'at', 'type', 'data as dataText'])
+    .where('is_public', '=', 1).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute()
+}
+
+/**
+ * The newest event about one RFP (or about any RFP, with null): what a record computed from RFP data depends on.
+ * Events about no RFP (sign-ins, accounts) never move it, so a stranger cannot make the record be recomputed.
+ */
+export async function lastRfpEventSeq (db: Executor, rfpId: string | null): Promise<number> {
+  let query = db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('seq'))
+  query = rfpId === null ? query.where('rfp_id', 'is not', null) : query.where('rfp_id', '=', rfpId)
+  const row = await query.executeTakeFirst()
+  return Number(row?.seq ?? 0)
+}

@@ -423,11 +423,35 @@ export interface VendorNamingTable {
   chosen_at: string
 }
 
+/** A bidder's objection to the decision; resolution, response, responded_by and responded_at are set together, once. */
+export interface ProtestsTable {
+  id: string
+  rfp_id: string
+  proposal_id: string
+  grounds: string
+  filed_by: string
+  filed_at: string
+  /** Null while it awaits the owners' answer; then 'upheld' or 'dismissed'. */
+  resolution: string | null
+  response: string | null
+  responded_by: string | null
+  responded_at: string | null
+}
+
+/** A checkpoint of the transparency log the instance signed: append-only. */
+export interface TransparencyCheckpointsTable {
+  size: number
+  root_hash: string
+  note: string
+  signed_at: string
+}
+
 export interface Database {
   users: UsersTable
   rfps: RfpsTable
   rfp_versions: RfpVersionsTable
   audit_events: AuditEventsTable
+  transparency_checkpoints: TransparencyCheckpointsTable
   heartbeats: HeartbeatsTable
   mail_outbox: MailOutboxTable
   vendor_organisations: VendorOrganisationsTable
@@ -465,6 +489,7 @@ export interface Database {
   proposal_prices: ProposalPricesTable
   decisions: DecisionsTable
   vendor_naming: VendorNamingTable
+  protests: ProtestsTable
 }
 
 export type UserRow = Selectable<UsersTable>

@@ -4,6 +4,7 @@ import type { UserActor } from '../domain/policy.js'
 import { DAY_MS as DAY } from '../domain/time.js'
 import type { ServiceContext } from '../services/context.js'
 import { amendRfp } from '../services/amendments.js'
+import { latestCheckpoint } from '../services/transparency.js'
 import { isPristine } from '../services/audit.js'
 import { askQuestion, answerQuestion, listQuestionsForCommittee } from '../services/questions.js'
 import { acknowledgeAmendment, registerInterest } from '../services/rfp-vendors.js'
@@ -148,7 +149,11 @@ export async function seedDemo (ctx: ServiceContext): Promise<DemoResult> {
     submit: async (slug, v, version) => { await submitDemoProposal(at, vendors[v]!, v, slug, version) }
   })
 
+  // The log's checkpoints as a visitor's reader would have fetched them along the way: each later one must extend it.
+  await latestCheckpoint(at)
+
   await seedClosedRfp(at, seededAt, day, chair, reviewer, vendors)
+  await latestCheckpoint(at)
 
   const draft = securityAuditRfp(seededAt)
   day(-3, -2)
@@ -191,6 +196,7 @@ export async function seedDemo (ctx: ServiceContext): Promise<DemoResult> {
   }, 'Every date moves one week later, so that vendors forming a consortium have time to agree its terms.')
   day(0, -1)
   await acknowledgeAmendment(at, vendors[0]!, DEMO_RFP_SLUG, 3)
+  await latestCheckpoint(at)
 
   // Invited today, as an operator would: the invitation lands in the outbox (an .eml file under the data
   // folder by default), and its link, valid for a week, lets whoever runs the demo sign in as the chair.

@@ -74,6 +74,10 @@ export type Request =
   | { action: 'decision.view', rfp: SealedRfp }
   | { action: 'debrief.read', organisationId: string }
   | { action: 'naming.choose', organisationId: string }
+  /** Filing a protest against the decision, and reading the bidder's own protests. */
+  | { action: 'protest.file', organisationId: string }
+  /** Answering a bidder's protest, once, on the public record. */
+  | { action: 'protest.respond', rfp: SealedRfp, proposal: ProposalRef }
 
 /** An RFP with what the sealing guard needs: whether its envelopes are open, who attested, who is recused. */
 export interface SealedRfp extends RfpResource {
@@ -145,6 +149,9 @@ export function decide (actor: Actor, request: Request, now: Date): Decision {
     case 'naming.choose':
       // Only the bidder itself: its debrief holds its own scores and comments.
       return actor.kind === 'user' && actor.organisationId === request.organisationId ? allow : refuse('this is for the vendor that made the proposal')
+    case 'protest.file':
+      // The bidder itself, any of its contacts: a protest speaks for the organisation that made the proposal.
+      return actor.kind === 'user' && actor.organisationId === request.organisationId ? allow : refuse('a protest is filed by the vendor that made the proposal')
     case 'rfp.interest':
       if (actor.kind === 'anonymous') return refuse('sign in as a vendor first')
       if (request.rfp.publishedAt === null) return refuse('the RFP is not published')
@@ -206,6 +213,13 @@ export function decide (actor: Actor, request: Request, now: Date): Decision {
     case 'decision.view':
       if (!hasRole(actor, request.rfp, 'owner')) return refuse('only an owner of the RFP records the decision')
       return request.rfp.attested.includes(actor.userId) ? allow : refuse('record your attestation (embargo and no conflict of interest) before seeing the results')
+    case 'protest.respond':
+      // The answer is final and public, as the decision is: an owner who attested, proving the second factor
+      // again; one conflicted with the protesting vendor leaves it to another owner.
+      if (!hasRole(actor, request.rfp, 'owner')) return refuse('only an owner of the RFP responds to a protest')
+      if (!request.rfp.attested.includes(actor.userId)) return refuse('record your attestation (embargo and no conflict of interest) before answering a protest')
+      if (isRecused(actor, request.rfp, request.proposal)) return refuse('you declared a conflict of interest with this vendor: another owner responds to its protest')
+      return recentSecondFactor(actor, now)
   }
 }
 

@@ -7,6 +7,18 @@ import { schemaProblems, type Problem } from './schema-problems.js'
 export const PROPOSAL_STATUSES = ['submitted', 'withdrawn', 'non_responsive', 'disqualified', 'scored', 'shortlisted', 'selected', 'not_selected'] as const
 export type ProposalStatus = typeof PROPOSAL_STATUSES[number]
 
+/** How a status reads on pages and in the record. */
+export const PROPOSAL_STATUS_LABELS: Record<ProposalStatus, string> = {
+  submitted: 'submitted',
+  withdrawn: 'withdrawn',
+  non_responsive: 'non-responsive',
+  disqualified: 'disqualified',
+  scored: 'scored',
+  shortlisted: 'shortlisted',
+  selected: 'selected',
+  not_selected: 'not selected'
+}
+
 export const PersonSchema = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
   role: Type.String({ maxLength: 200 }),

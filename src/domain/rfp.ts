@@ -68,3 +68,8 @@ export interface RfpVersion {
   createdAt: string
   frozenAt: string | null
 }
+
+/** The RFP's OCDS ocid: the publisher's registered prefix and the slug, which never changes once published. */
+export function ocidOf (prefix: string, slug: string): string {
+  return `${prefix}-${slug}`
+}

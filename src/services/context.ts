@@ -1,10 +1,13 @@
 // What every service function is given: the database, the injected clock and randomness, and how to write mail.
+import type { KeyObject } from 'node:crypto'
 import type { Config } from '../config.js'
 import { loadOrCreateSecret } from '../secrets.js'
 import type { Db } from '../db/database.js'
 import type { Clock, RandomSource } from '../deps.js'
 import type { FileTypeId } from '../domain/file-types.js'
 import { uuidFromBytes } from '../domain/ids.js'
+import { ed25519PrivateKeyFromSeed } from '../domain/signed-note.js'
+import { logOrigin } from '../domain/transparency-log.js'
 import { createMailRenderer, type MailRenderer } from '../mail/render.js'
 import type { FileStore } from '../storage/file-store.js'
 import { createFileStore } from '../storage/index.js'
@@ -26,6 +29,8 @@ export interface ServiceContext {
   proposals: ProposalLimits
   /** The attestation shown to committee members where the RFP gives none. */
   attestation: string
+  /** The transparency log's origin and signing key; the key is read (or made) on first use. */
+  transparency: { origin: string, signingKey: () => KeyObject }
 }
 
 export interface ProposalLimits {
@@ -44,6 +49,15 @@ function instanceKeyOf (config: Config, random: RandomSource): () => Buffer {
   }
 }
 
+/** The log's Ed25519 key from its seed in config, or in `<dataDir>/transparency-key`, made on first use. */
+export function transparencyKeyOf (config: Config, random: RandomSource): () => KeyObject {
+  let key: KeyObject | undefined
+  return () => {
+    key ??= ed25519PrivateKeyFromSeed(Buffer.from(config.keys.transparencyKey !== '' ? config.keys.transparencyKey : loadOrCreateSecret(config.dataDir, 'transparency-key', random), 'base64url'))
+    return key
+  }
+}
+
 export function createServiceContext ({ config, db, clock, random }: { config: Config, db: Db, clock: Clock, random: RandomSource }): ServiceContext {
   return {
     db,
@@ -53,7 +67,8 @@ export function createServiceContext ({ config, db, clock, random }: { config: C
     files: createFileStore(config, db),
     instanceKey: instanceKeyOf(config, random),
     proposals: { ...config.proposals, allowedTypes: config.proposals.allowedTypes.split(',') as FileTypeId[] },
-    attestation: config.evaluation.attestation
+    attestation: config.evaluation.attestation,
+    transparency: { origin: logOrigin(config.publicRecord.transparencyOrigin, config.publicUrl), signingKey: transparencyKeyOf(config, random) }
   }
 }
 

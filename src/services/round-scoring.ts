@@ -3,6 +3,7 @@
 // shortlist, the decision, the debrief and the public record alike.
 import type { Executor } from '../db/database.js'
 import { listAttestations, listConsensus, listGateResults, listPrices, listRoundProposals, listRounds, listSealedSheets, listSubmittedScores } from '../db/evaluation.js'
+import { UNRANKED_STATUSES } from '../domain/decision-record.js'
 import { evaluatorLabels, scaleOf, type SheetScore } from '../domain/evaluation.js'
 import { recuses } from '../domain/policy.js'
 import type { RfpRecord } from '../domain/rfp.js'
@@ -33,7 +34,7 @@ export async function findRoundOf (db: Executor, rfpId: string, round: number) {
 }
 
 /** Statuses that keep a proposal listed but never ranked. */
-const EXCLUDED_STATUSES = new Set(['withdrawn', 'disqualified'])
+const EXCLUDED_STATUSES = new Set(UNRANKED_STATUSES)
 
 /**
  * Everything the scoring method needs for one round, read from the database (DESIGN §4). Once the round is
@@ -46,6 +47,7 @@ export async function roundScoringOf (db: Executor, view: SealedView, round: num
   const found = await findRoundOf(db, rfp.id, round)
   const criteria = rfp.document.rounds[round - 1]?.criteria ?? []
   const proposals = await listRoundProposals(db, rfp.id, round)
+  const wentOn = new Set((await listRoundProposals(db, rfp.id, round + 1)).map((p) => p.id))
   const scores = await listSubmittedScores(db, rfp.id, round)
   const consensus = await listConsensus(db, rfp.id, round)
   const gates = await listGateResults(db, rfp.id, round)
@@ -68,7 +70,9 @@ export async function roundScoringOf (db: Executor, view: SealedView, round: num
     criteria: criteria.map((c) => ({ id: c.id, kind: c.kind, weight: c.weight ?? '0', ...(c.kind === 'scored' ? scaleOf(c) : { lo: 0, hi: 1 }) })),
     proposals: proposals.map((p) => ({
       id: p.id,
-      excluded: EXCLUDED_STATUSES.has(p.status) || (options.disqualified?.has(p.id) ?? false),
+      // One that went on to the next round stays in this round's figures whatever became of it there: they are
+      // the standings the shortlist was made from.
+      excluded: (EXCLUDED_STATUSES.has(p.status) && !wentOn.has(p.id)) || (options.disqualified?.has(p.id) ?? false),
       price: comparablePrices ? prices.get(p.id)?.amount ?? null : null,
       gates: gates.filter((g) => g.proposal_id === p.id).map((g) => ({ criterion: g.criterion_id, passed: g.passed === 1 }))
     })),

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import Handlebars from 'handlebars'
 import MarkdownIt from 'markdown-it'
+import { PROPOSAL_STATUS_LABELS, type ProposalStatus } from '../domain/proposal.js'
 import { PHASE_LABELS, type RfpPhase } from '../domain/rfp.js'
 import { formatInstant } from '../domain/time.js'
 import { templatesDir } from '../paths.js'
@@ -17,6 +18,7 @@ export function createHandlebars (): typeof Handlebars {
   hbs.registerHelper('markdown', (text: unknown) => new hbs.SafeString(markdown.render(String(text ?? ''))))
   hbs.registerHelper('instant', (iso: unknown, timeZone: unknown) => formatInstant(String(iso), String(timeZone)))
   hbs.registerHelper('phaseLabel', (phase: unknown) => PHASE_LABELS[phase as RfpPhase] ?? String(phase))
+  hbs.registerHelper('statusLabel', (status: unknown) => PROPOSAL_STATUS_LABELS[status as ProposalStatus] ?? String(status))
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b)
   hbs.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b))
   hbs.registerHelper('add', (a: unknown, b: unknown) => Number(a) + Number(b))

@@ -140,7 +140,8 @@ t.test(`${EVALUATION} on PostgreSQL: from the previous schema with an opened RFP
   // Down to 090000: the RFP stays opened, with no evaluation tables: as if opened before 100000 existed.
   const down = await migrateTo(ctx.db, PROPOSALS)
   t.equal(down.error, undefined)
-  t.same(down.applied, [{ name: EVALUATION, direction: 'Down' }])
+  // Later migrations go down first: EVALUATION is the last one undone.
+  t.same(down.applied.at(-1), { name: EVALUATION, direction: 'Down' })
   for (const name of EVALUATION_TABLES) t.notOk((await tableNames(ctx.db)).includes(name), `${name} dropped`)
   t.same(await ctx.db.selectFrom('rfps').select(['id', 'state']).execute(), [{ id, state: 'opened' }])
 
@@ -158,7 +159,7 @@ t.test(`${EVALUATION} on PostgreSQL: from the previous schema with an opened RFP
   await fillEvaluationTables(ctx.db, { rfpId: id, proposalId: proposals[0]!, userId: owner.userId, round: 2 })
   const again = await migrateTo(ctx.db, PROPOSALS)
   t.equal(again.error, undefined)
-  t.same(again.applied, [{ name: EVALUATION, direction: 'Down' }], 'down, with rows in every table')
+  t.same(again.applied.at(-1), { name: EVALUATION, direction: 'Down' }, 'down, with rows in every table')
   t.same(await ctx.db.selectFrom('rfps').select(['id', 'state']).execute(), [{ id, state: 'scoring_closed' }], 'the RFP is kept')
   t.equal((await ctx.db.selectFrom('proposals').selectAll().execute()).length, 2, 'and its proposals')
   t.equal((await migrateToLatest(ctx.db)).error, undefined, 'and up again')

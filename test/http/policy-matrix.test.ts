@@ -12,6 +12,7 @@ import { grantRole } from '../../src/services/admin-users.js'
 import { createApiToken } from '../../src/services/api-tokens.js'
 import type { ServiceContext } from '../../src/services/context.js'
 import { recordDecision } from '../../src/services/decision.js'
+import { fileProtest } from '../../src/services/protests.js'
 import { attest } from '../../src/services/evaluation.js'
 import { confirmOpening, startOpening } from '../../src/services/opening.js'
 import { recordGate } from '../../src/services/results.js'
@@ -61,7 +62,8 @@ const ids = {
   vendorBOrganisation: '',
   scoringProposal: '',
   scoredProposal: '',
-  toDecideProposal: ''
+  toDecideProposal: '',
+  protest: ''
 }
 const A43 = 'A'.repeat(43)
 const DEMO = `/rfps/${DEMO_RFP_SLUG}`
@@ -84,6 +86,8 @@ const TO_CLOSE = '/rfps/closed-to-close'
 const SCORED = '/rfps/closed-scored'
 const TO_DECIDE = '/rfps/closed-to-decide'
 const DECIDED = '/rfps/closed-decided'
+// Decided the same way, where vendor A filed a protest that awaits the owners' answer.
+const PROTESTED = '/rfps/closed-protested'
 /** A complete score sheet on the demo's scored criteria. */
 const SCORED_CRITERIA = ['understanding', 'methodology', 'team', 'reports', 'value']
 
@@ -147,6 +151,7 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect 
   'GET /': { call: () => ({ url: '/' }), expect: same(200) },
   'GET /healthz': { call: () => ({ url: '/healthz' }), expect: same(200) },
   'GET /assets/*': { call: () => ({ url: '/assets/shortlist.css' }), expect: same(200) },
+  'GET /favicon.ico': { call: () => ({ url: '/favicon.ico' }), expect: same(301) },
   // The public page shows what the public sees, to everyone: a draft is not there even for its owner.
   'GET /rfps/:slug': { call: () => ({ url: `/rfps/${DRAFT_SLUG}` }), expect: same(404) },
   'GET /sign-in': { call: () => ({ url: '/sign-in' }), expect: { ...same(303), anonymous: 200 } },
@@ -203,6 +208,20 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect 
   'GET /feed.atom': { call: () => ({ url: '/feed.atom' }), expect: same(200) },
   'GET /rfps/:slug/feed.atom': { call: () => ({ url: `${DRAFT}/feed.atom` }), expect: same(404) },
   'GET /rfps/:slug/calendar.ics': { call: () => ({ url: `${DRAFT}/calendar.ics` }), expect: same(404) },
+  // The public record is the same for everyone, signed in or not, and nothing of a draft (DESIGN §5).
+  'GET /rfps/:slug/decision': { call: () => ({ url: `${DECIDED}/decision` }), expect: same(200) },
+  'GET /rfps/:slug/decision.json': { call: () => ({ url: `${DECIDED}/decision.json` }), expect: same(200) },
+  'GET /rfps/:slug/decision.md': { call: () => ({ url: `${DECIDED}/decision.md` }), expect: same(200) },
+  'GET /rfps/:slug/rfp.md': { call: () => ({ url: `${DRAFT}/rfp.md` }), expect: same(404) },
+  'GET /rfps/:slug/ocds.json': { call: () => ({ url: `${DRAFT}/ocds.json` }), expect: same(404) },
+  'GET /rfps/:slug/ocds/releases/:id.json': { call: () => ({ url: `${DRAFT}/ocds/releases/1.json` }), expect: same(404) },
+  'GET /ocds/releases.json': { call: () => ({ url: '/ocds/releases.json' }), expect: same(200) },
+  'GET /verify': { call: () => ({ url: '/verify' }), expect: same(200) },
+  'GET /transparency/checkpoint': { call: () => ({ url: '/transparency/checkpoint' }), expect: same(200) },
+  'GET /transparency/vkey': { call: () => ({ url: '/transparency/vkey' }), expect: same(200) },
+  'GET /transparency/tile/*': { call: () => ({ url: '/transparency/tile/entries/000.p/1' }), expect: same(200) },
+  'GET /transparency/proofs/inclusion': { call: () => ({ url: '/transparency/proofs/inclusion?seq=1&size=0' }), expect: same(400) },
+  'GET /transparency/proofs/consistency': { call: () => ({ url: '/transparency/proofs/consistency?from=1&to=1' }), expect: same(200) },
   'POST /vendor/rfps/:slug/interest': { call: () => ({ url: `/vendor${DEMO}/interest`, form: {} }), expect: vendorsOnly(303, 303) },
   'POST /vendor/rfps/:slug/acknowledgements': { call: () => ({ url: `/vendor${DEMO}/acknowledgements`, form: { version: '2' } }), expect: vendorsOnly(303, 303) },
 
@@ -356,6 +375,13 @@ const MATRIX: Record<string, { call: (actor: ActorName) => Call, expect: Expect 
   // The debrief is the bidder's own: vendor B did not bid there, and the committee has none.
   'GET /vendor/rfps/:slug/debrief': { call: () => ({ url: `/vendor${DECIDED}/debrief` }), expect: { ...same(403), anonymous: 303, vendorA: 200, vendorB: 404 } },
   'POST /vendor/rfps/:slug/naming': { call: () => ({ url: `/vendor${DECIDED}/naming`, form: { named: 'yes' } }), expect: { ...same(403), anonymous: 303, vendorA: 303, vendorB: 404 } },
+  // A protest is the bidder's own too; the owners see the protests and answer each once, with the second factor.
+  'POST /vendor/rfps/:slug/protest': { call: () => ({ url: `/vendor${DECIDED}/protest`, form: { grounds: 'Filed by the matrix.' } }), expect: { ...same(403), anonymous: 303, vendorA: 303, vendorB: 404 } },
+  'GET /committee/rfps/:slug/protests': { call: () => ({ url: `/committee${PROTESTED}/protests` }), expect: member(403, 200) },
+  'POST /committee/rfps/:slug/protests/:id/response': {
+    call: () => ({ url: `/committee${PROTESTED}/protests/${ids.protest}/response`, form: { resolution: 'dismissed', response: 'Answered by the matrix.' } }),
+    expect: member(403, 303)
+  },
   // The same through the API; closing, the price envelope and the decision ask for a second factor and stay in the pages.
   'POST /api/v1/rfps/:slug/attestation': { call: () => ({ url: `/api/v1${STARTED}/attestation`, method: 'POST', json: { mayBeNamed: false } }), expect: { ...member(200, 200), anonymous: 401 } },
   'POST /api/v1/rfps/:slug/conflicts': {
@@ -493,6 +519,8 @@ t.test('every route has a row, and every row holds', async (t) => {
   ids.scoredProposal = proposalOf(await closedRfp(t, ctx, SCORED, people, 'scored'))
   ids.toDecideProposal = proposalOf(await closedRfp(t, ctx, TO_DECIDE, people, 'scored'))
   await closedRfp(t, ctx, DECIDED, people, 'decided')
+  await closedRfp(t, ctx, PROTESTED, people, 'decided')
+  ids.protest = (await fileProtest(ctx, vendorA.actor, PROTESTED.slice('/rfps/'.length), { grounds: 'Filed by the matrix fixture.' })).id
 
   for (const [route, { call, expect }] of Object.entries(MATRIX)) {
     for (const actor of ACTORS) {
@@ -569,4 +597,9 @@ t.test('every route has a row, and every row holds', async (t) => {
   const naming = await ctx.db.selectFrom('vendor_naming').innerJoin('proposals', 'proposals.id', 'vendor_naming.proposal_id').innerJoin('rfps', 'rfps.id', 'proposals.rfp_id')
     .select(['may_be_named', 'chosen_by']).where('slug', '=', slugOf(DECIDED)).execute()
   t.same(naming, [{ may_be_named: 1, chosen_by: vendorA.actor.userId }], 'vendor A chose to be named')
+  const protests = await ctx.db.selectFrom('protests').innerJoin('rfps', 'rfps.id', 'protests.rfp_id').select(['slug', 'grounds', 'filed_by', 'resolution', 'responded_by']).orderBy('slug').execute()
+  t.same(protests, [
+    { slug: 'closed-decided', grounds: 'Filed by the matrix.', filed_by: vendorA.actor.userId, resolution: null, responded_by: null },
+    { slug: 'closed-protested', grounds: 'Filed by the matrix fixture.', filed_by: vendorA.actor.userId, resolution: 'dismissed', responded_by: owner.userId }
+  ], 'vendor A filed a protest through the form, and the owner answered the other')
 })

@@ -31,6 +31,7 @@ import { createRfpDraft, publishRfp } from '../../src/services/rfps.js'
 import { getScoreSheet, saveScoreSheet } from '../../src/services/score-sheets.js'
 import { closeScoringRound } from '../../src/services/scoring-rounds.js'
 import { T0, addVendorContact, createCommitteeMember, createOwner, createVendorContact, testConfig, testContext, type VendorContact } from '../helpers/app.js'
+import { refused } from '../helpers/refusals.js'
 
 type Ctx = Awaited<ReturnType<typeof testContext>>
 type TestT = Parameters<typeof testContext>[0]
@@ -150,19 +151,6 @@ async function readAll (source: AsyncIterable<Uint8Array>): Promise<string> {
   const parts: Buffer[] = []
   for await (const chunk of source) parts.push(Buffer.from(chunk))
   return Buffer.concat(parts).toString()
-}
-
-type ErrorClass = abstract new (...args: never[]) => Error
-
-/** Refused with exactly this error class (and so its code and status), its message matching. */
-async function refused (t: TestT, action: Promise<unknown>, type: ErrorClass, message: RegExp, name: string): Promise<void> {
-  const error = await action.then(() => undefined, (e: unknown) => e)
-  if (error === undefined) {
-    t.fail(`${name}: not refused`)
-    return
-  }
-  t.ok(error instanceof type, `${name}: ${(error as { code?: string }).code ?? String(error)}`)
-  t.match((error as Error).message, message, `${name}: why`)
 }
 
 t.test('attesting stores the very text shown, the instance\'s by default; once only; members only', async (t) => {

@@ -225,7 +225,7 @@ t.test('an instance key other than the one that wrapped the opening key is named
   const { ctx, owner, id, slug, proposalId } = await withProposal(t)
   const otherKey = Buffer.alloc(32, 7).toString('base64url')
   t.equal(otherKey.length, 43)
-  const config = { ...ctx.config, keys: { instanceKey: otherKey } }
+  const config = { ...ctx.config, keys: { ...ctx.config.keys, instanceKey: otherKey } }
   const other = { ...createServiceContext({ config, db: ctx.db, clock: ctx.clock, random: seededRandom('other instance') }), clock: ctx.clock, config }
   const rightId = instanceKeyId(ctx.instanceKey())
   const wrongId = instanceKeyId(other.instanceKey())

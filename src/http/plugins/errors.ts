@@ -1,4 +1,5 @@
-// One error handler and one not-found handler: an HTML page for people, JSON under /api; 5xx details stay in the log.
+// One error handler and one not-found handler: an HTML page for people, JSON for programs (the API, the
+// transparency log, .json files); 5xx details stay in the log.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 
@@ -18,9 +19,10 @@ const TITLES: Record<number, string> = {
   503: 'Unavailable'
 }
 
+/** Programs get JSON: the API, the transparency log's files and every public .json file. */
 function isApi (request: FastifyRequest): boolean {
-  const path = request.url.split('?', 1)[0]
-  return path === '/api' || path?.startsWith('/api/') === true
+  const path = request.url.split('?', 1)[0] ?? ''
+  return path === '/api' || path.startsWith('/api/') || path.startsWith('/transparency/') || path.endsWith('.json')
 }
 
 function returnPath (request: FastifyRequest, publicOrigin: string): string {

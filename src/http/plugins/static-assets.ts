@@ -15,4 +15,6 @@ export default fp(async (app) => {
     index: false,
     maxAge: '1h'
   })
+  // Browsers ask for /favicon.ico where a document names no icon (plain text, JSON, Markdown): the SVG one it is.
+  app.get('/favicon.ico', async (_request, reply) => await reply.redirect('/assets/favicon.svg', 301))
 }, { name: 'shortlist-static-assets' })

@@ -71,6 +71,10 @@ const ownerOpensPrice = 'only an owner of the RFP opens the price envelope'
 const ownerDecides = 'only an owner of the RFP records the decision'
 const attestForResults = 'record your attestation (embargo and no conflict of interest) before seeing the results'
 const bidderOnly = 'this is for the vendor that made the proposal'
+const protesterOnly = 'a protest is filed by the vendor that made the proposal'
+const ownerAnswers = 'only an owner of the RFP responds to a protest'
+const attestToAnswer = 'record your attestation (embargo and no conflict of interest) before answering a protest'
+const recusedFromProtest = 'you declared a conflict of interest with this vendor: another owner responds to its protest'
 
 /** Every actor refused with `reason`, except `allowed` (true) and the anonymous visitor (told to sign in). */
 function only (allowed: Who[], reason: string, anonymous = signIn): Record<Who, Expected> {
@@ -138,7 +142,27 @@ const rows: Row[] = [
   },
   // Only the bidder itself; an anonymous visitor is told the same (it is checked before signing in is).
   { name: 'debrief.read', request: { action: 'debrief.read', organisationId: 'org-alpha' }, fresh: only(['vendor'], bidderOnly, bidderOnly) },
-  { name: 'naming.choose', request: { action: 'naming.choose', organisationId: 'org-alpha' }, fresh: only(['vendor'], bidderOnly, bidderOnly) }
+  { name: 'naming.choose', request: { action: 'naming.choose', organisationId: 'org-alpha' }, fresh: only(['vendor'], bidderOnly, bidderOnly) },
+  // A protest is the bidder's own, as its debrief is; an owner who attested and is not recused from the bidder
+  // answers it, proving the second factor again.
+  { name: 'protest.file', request: { action: 'protest.file', organisationId: 'org-alpha' }, fresh: only(['vendor'], protesterOnly, protesterOnly) },
+  { name: 'protest.respond', request: { action: 'protest.respond', rfp: opened, proposal: alphas }, fresh: only(OWNERS, ownerAnswers), stale: stepUpFor(only(OWNERS, ownerAnswers)) },
+  {
+    name: 'protest.respond, only the evaluator attested',
+    request: { action: 'protest.respond', rfp: { ...opened, attested: ['evaluator', 'other-member', 'admin'] }, proposal: alphas },
+    fresh: { ...only([], ownerAnswers), owner: attestToAnswer, ownerEvaluator: attestToAnswer }
+  },
+  {
+    name: 'protest.respond, every member recused from a partner of alpha\'s consortium',
+    request: { action: 'protest.respond', rfp: { ...opened, conflicts: ['owner', 'evaluator', 'owner-evaluator'].map((userId) => ({ userId, organisationId: 'org-partner' })) }, proposal: { organisationIds: ['org-alpha', 'org-partner'] } },
+    fresh: { ...only([], ownerAnswers), owner: recusedFromProtest, ownerEvaluator: recusedFromProtest }
+  },
+  {
+    name: 'protest.respond, every member recused from beta, answering alpha',
+    request: { action: 'protest.respond', rfp: { ...opened, conflicts: ['owner', 'evaluator', 'owner-evaluator'].map((userId) => ({ userId, organisationId: 'org-beta' })) }, proposal: alphas },
+    fresh: only(OWNERS, ownerAnswers),
+    stale: stepUpFor(only(OWNERS, ownerAnswers))
+  }
 ]
 
 t.test('the evaluation actions: action × actor × a second factor just inside / just outside the step-up window', async (t) => {
@@ -157,7 +181,7 @@ t.test('the rows cover every evaluation action', async (t) => {
   const actions = new Set(rows.map((row) => row.request.action))
   t.same([...actions].sort(), [
     'consensus.record', 'debrief.read', 'decision.record', 'decision.view', 'evaluation.attest', 'evaluation.conflict.declare', 'evaluation.conflicts.list',
-    'naming.choose', 'price.open', 'proposal.score', 'results.evaluators.view', 'results.view', 'scoring.close', 'shortlist.create'
+    'naming.choose', 'price.open', 'proposal.score', 'protest.file', 'protest.respond', 'results.evaluators.view', 'results.view', 'scoring.close', 'shortlist.create'
   ])
 })
 

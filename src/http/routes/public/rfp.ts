@@ -5,6 +5,7 @@ import type { Config } from '../../../config.js'
 import { ANONYMOUS } from '../../../domain/policy.js'
 import { QUESTION_MAX_LENGTH } from '../../../domain/questions.js'
 import { compareVersions, getRfpVersion } from '../../../services/amendments.js'
+import { getProtestWindow } from '../../../services/protests.js'
 import { askQuestion, confirmQuestion, previewQuestionConfirmation } from '../../../services/questions.js'
 import { getVendorStanding } from '../../../services/rfp-vendors.js'
 import { describeDocument, getPublicRfpPage, getRfpView } from '../../../services/rfps.js'
@@ -24,7 +25,8 @@ const rfp: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config 
     const page = await getPublicRfpPage(app.ctx, request.params.slug)
     const viewer = request.viewer
     const standing = viewer?.organisationName != null ? await getVendorStanding(app.ctx, viewer.actor, page.rfp.slug) : undefined
-    return await reply.view('pages/public/rfp.hbs', { title: page.rfp.title, ...page, standing })
+    const protestWindow = await getProtestWindow(app.ctx, page.rfp)
+    return await reply.view('pages/public/rfp.hbs', { title: page.rfp.title, ...page, standing, protestWindow })
   })
 
   app.get('/rfps/:slug/versions/:n', { schema: { params: Type.Object({ slug: SlugParam, n: VersionNumber }) } }, async (request, reply) => {

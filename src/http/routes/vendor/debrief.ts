@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { chooseNaming, getDebrief } from '../../../services/decision.js'
+import { getProtestPanel } from '../../../services/protests.js'
 import { CsrfField } from '../public/sign-in.js'
 import { SlugParam } from '../public/rfp.js'
 
@@ -14,7 +15,8 @@ const vendorDebrief: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/vendor/rfps/:slug/debrief', { schema: { params: Params } }, async (request, reply) => {
     const page = await getDebrief(app.ctx, request.viewer!.actor, request.params.slug)
-    return await reply.header('cache-control', 'no-store').view('pages/vendor/debrief.hbs', { title: `Debrief: ${page.rfp.title}`, ...page, csrfToken: reply.generateCsrf() })
+    const protest = await getProtestPanel(app.ctx, request.viewer!.actor, request.params.slug)
+    return await reply.header('cache-control', 'no-store').view('pages/vendor/debrief.hbs', { title: `Debrief: ${page.rfp.title}`, ...page, protest, csrfToken: reply.generateCsrf() })
   })
 
   app.post('/vendor/rfps/:slug/naming', {
