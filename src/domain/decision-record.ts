@@ -70,6 +70,14 @@ export interface DecisionRecordInput {
 }
 
 /**
+ * Whether the public record (the page, decision.json, OCDS, protests) names a bidder once the decision is
+ * recorded: the selected always, the others only when they agreed on their debrief.
+ */
+export function isNamedOnRecord (status: string, mayBeNamed: boolean): boolean {
+  return status === 'selected' || mayBeNamed
+}
+
+/**
  * The names the record uses for proposals: the vendor's own where it was selected or agreed, else "Vendor A",
  * "Vendor B"… lettered in the order of receipt hashes — an order that says nothing of rank or of who bid first.
  * A letter an organisation took as its own name is skipped: no two proposals may share a label.

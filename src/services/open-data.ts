@@ -7,6 +7,7 @@ import {
 import { listCountedBids, listFrozenVersions, listPublicEventsOf, listPublishedRfpSlugs, type Scope } from '../db/open-data.js'
 import { lastRfpEventSeq } from '../db/audit-events.js'
 import { organisationNames } from '../db/rfp-vendors.js'
+import { isNamedOnRecord } from '../domain/decision-record.js'
 import { ANONYMOUS } from '../domain/policy.js'
 import { NotFoundError } from '../errors.js'
 import type { ServiceContext } from './context.js'
@@ -68,8 +69,8 @@ async function loadProcesses (ctx: ServiceContext, rfps: ReadonlyArray<{ id: str
     const decided = own.some((e) => e.type === 'decided')
     const bids: PublicBid[] = bidRows.filter((b) => b.rfpId === rfp.id).map((b) => {
       const outcome = decided ? outcomeOf(b.status) : null
-      // The selected are named by the decision; an unsuccessful bidder only once it agreed to be.
-      const named = outcome === 'selected' || (outcome !== null && b.mayBeNamed)
+      // Nobody is named before the decision; after it, as on the decision record.
+      const named = decided && isNamedOnRecord(b.status, b.mayBeNamed)
       return { receiptHash: b.receiptHash, submittedAt: b.submittedAt, outcome, name: named ? b.organisationName : null }
     })
     return {

@@ -25,6 +25,7 @@ import { textProblems } from '../domain/questions.js'
 import type { RfpDocument } from '../domain/rfp-document.js'
 import type { RfpRecord } from '../domain/rfp.js'
 import { DAY_MS, formatInstant } from '../domain/time.js'
+import { isNamedOnRecord } from '../domain/decision-record.js'
 import { InvalidStateError, NotFoundError, invalidInput } from '../errors.js'
 import { appendAuditEvent } from './audit.js'
 import { authorize } from './authorize.js'
@@ -159,7 +160,7 @@ export async function getCommitteeProtests (ctx: ServiceContext, actor: UserActo
         id: p.id,
         organisationName: p.organisation_name,
         // The public record names the selected and those that agreed; the response should name no one else.
-        named: p.proposal_status === 'selected' || p.may_be_named === 1,
+        named: isNamedOnRecord(p.proposal_status, p.may_be_named === 1),
         receiptHash: p.receipt_hash,
         grounds: p.grounds,
         filedAt: p.filed_at,

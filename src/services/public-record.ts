@@ -4,7 +4,7 @@ import { lastRfpEventSeq } from '../db/audit-events.js'
 import { findDecision, listRounds, listSealedSheets } from '../db/evaluation.js'
 import { listProtests } from '../db/protests.js'
 import { countRegistrations, listPublicEventsOf, listRecordProposals, namedEvaluators } from '../db/public-record.js'
-import { decisionDocument, type DecisionDocument, type RecordProposal, type RecordRound } from '../domain/decision-record.js'
+import { decisionDocument, isNamedOnRecord, type DecisionDocument, type RecordProposal, type RecordRound } from '../domain/decision-record.js'
 import { ANONYMOUS } from '../domain/policy.js'
 import { ocidOf, type RfpRecord } from '../domain/rfp.js'
 import { computeRobustness } from '../domain/scoring.js'
@@ -65,7 +65,7 @@ async function computeDecisionRecord (ctx: ServiceContext, rfp: RfpRecord, ocidP
     id: row.id,
     receipt: row.receipt_hash,
     name: row.organisation_name,
-    named: row.status === 'selected' || row.may_be_named === 1,
+    named: isNamedOnRecord(row.status, row.may_be_named === 1),
     status: row.status,
     statusReason: row.status_reason
   }))
